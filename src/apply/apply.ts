@@ -1,0 +1,122 @@
+import { driverMessage, type Connection, type Session } from '../db/connection.js';
+import { lockSql } from '../dialect/index.js';
+import { FkdiffError } from '../errors.js';
+import type { Plan, Step } from '../model/plan.js';
+
+export type ApplyEvent =
+  | { readonly kind: 'step'; readonly index: number; readonly total: number; readonly step: Step }
+  | { readonly kind: 'commit'; readonly transaction: number; readonly applied: number };
+
+export interface ApplyOptions {
+  /** How long one statement may wait for a table lock. */
+  readonly lockTimeoutMs: number;
+  /** How long to wait for another fkdiff apply on the same database to finish (MySQL). */
+  readonly lockWaitMs: number;
+  readonly onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface ApplyResult {
+  readonly applied: number;
+  readonly total: number;
+}
+
+function isLockTimeout(error: unknown): boolean {
+  const original = (error as { original?: { code?: unknown; errno?: unknown } }).original;
+  return original?.code === '55P03' || original?.errno === 1205 || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+function stepFailure(plan: Plan, index: number, error: unknown, afterward: string): FkdiffError {
+  const step = plan.steps[index];
+  const timedOut = isLockTimeout(error);
+  const message =
+    `step ${index + 1} of ${plan.steps.length} failed: ${step?.sql ?? ''}: ${driverMessage(error)}` +
+    (timedOut ? ' (a lock could not be taken in time: retry when the tables are less busy, or raise --lock-timeout)' : '') +
+    `. ${afterward}`;
+  return new FkdiffError(timedOut ? 'LOCK_TIMEOUT' : 'SQL_FAILED', message, { cause: error });
+}
+
+function range(from: number, to: number): string {
+  return from === to ? `step ${from}` : `steps ${from}–${to}`;
+}
+
+/** PostgreSQL: each transaction group commits or rolls back whole. */
+async function applyTransactional(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const groups = new Map<number, number[]>();
+  plan.steps.forEach((step, index) => {
+    groups.set(step.transaction, [...(groups.get(step.transaction) ?? []), index]);
+  });
+  const sql = lockSql(connection.dialect.name);
+  let applied = 0;
+  for (const [transaction, indexes] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+    let current = -1;
+    try {
+      await connection.transaction(async (session: Session) => {
+        await session.select(sql.lockTimeout, [sql.lockTimeoutValue(options.lockTimeoutMs)]);
+        for (const index of indexes) {
+          current = index;
+          const step = plan.steps[index];
+          if (step === undefined) continue;
+          options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
+          await session.execute(step.sql);
+        }
+      });
+    } catch (error) {
+      if (current < 0) throw error;
+      const committed =
+        applied === 0
+          ? 'It was rolled back: the database is unchanged.'
+          : `Its transaction was rolled back; ${range(1, applied)} had already been committed: run apply again to finish.`;
+      throw stepFailure(plan, current, error, committed);
+    }
+    applied += indexes.length;
+    options.onEvent?.({ kind: 'commit', transaction, applied });
+  }
+  return { applied, total: plan.steps.length };
+}
+
+/** MySQL: every statement commits on its own, under a named lock so that two applies never interleave. */
+async function applyOneByOne(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const sql = lockSql(connection.dialect.name);
+  const lockName = `fkdiff:${connection.defaultSchema}`;
+  if (sql.acquire !== undefined && sql.release !== undefined) {
+    const [row] = await connection.select<{ acquired: number | string | null }>(sql.acquire, [
+      lockName,
+      Math.ceil(options.lockWaitMs / 1000),
+    ]);
+    if (Number(row?.acquired) !== 1) {
+      throw new FkdiffError(
+        'LOCK_TIMEOUT',
+        `another fkdiff apply holds the lock "${lockName}" on ${connection.display}; waited ${options.lockWaitMs} ms (--lock-wait)`,
+      );
+    }
+  }
+  try {
+    await connection.execute(sql.lockTimeout, [sql.lockTimeoutValue(options.lockTimeoutMs)]);
+    for (const [index, step] of plan.steps.entries()) {
+      options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
+      try {
+        await connection.execute(step.sql);
+      } catch (error) {
+        const done = index === 0 ? 'No step was applied' : `${range(1, index)} were applied`;
+        throw stepFailure(
+          plan,
+          index,
+          error,
+          `${done}; ${range(index + 1, plan.steps.length)} were not. Fix the cause and run apply again: it plans from where this run stopped.`,
+        );
+      }
+      options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });
+    }
+  } finally {
+    if (sql.release !== undefined) await connection.select(sql.release, [lockName]).catch(() => undefined);
+  }
+  return { applied: plan.steps.length, total: plan.steps.length };
+}
+
+/** Runs a plan's steps in order through `sequelize.query`. */
+export function applyPlan(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  if (plan.steps.length === 0) return Promise.resolve({ applied: 0, total: 0 });
+  return connection.dialect.capabilities.transactionalDdl
+    ? applyTransactional(connection, plan, options)
+    : applyOneByOne(connection, plan, options);
+}

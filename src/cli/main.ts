@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { CommanderError } from 'commander';
+import { redactUrls } from '../db/url.js';
+import { FkdiffError, formatProblem } from '../errors.js';
+import { buildProgram, EXIT } from './program.js';
+import { processIo, type Io } from './io.js';
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** One line per error (plus one per problem), no stack trace; the exit code the contract gives. */
+function report(error: unknown, io: Io): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+  }
+  if (error instanceof FkdiffError) {
+    io.stderr.write(`fkdiff: ${redactUrls(error.message)} [${error.code}]\n`);
+    for (const problem of error.problems) io.stderr.write(`  ${redactUrls(formatProblem(problem))}\n`);
+    return error.code === 'HAZARD_DENIED' ? EXIT.denied : EXIT.error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`fkdiff: unexpected error: ${redactUrls(message)}\n`);
+  if (io.env.FKDIFF_DEBUG === '1' && error instanceof Error && error.stack !== undefined) {
+    io.stderr.write(`${redactUrls(error.stack)}\n`);
+  }
+  return EXIT.error;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, packageVersion(), (exit) => {
+    code = exit;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    return report(error, io);
+  }
+}

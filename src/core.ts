@@ -1,0 +1,87 @@
+import { readFile } from 'node:fs/promises';
+import type { Connection } from './db/connection.js';
+import { diff } from './diff/diff.js';
+import { FkdiffError, problemsError, type Problem } from './errors.js';
+import { introspect } from './introspect/index.js';
+import type { Change } from './model/change.js';
+import type { Catalog, ForeignKey } from './model/catalog.js';
+import type { Plan } from './model/plan.js';
+import { planChanges, type PlanOptions } from './plan/plan.js';
+import { preflight } from './plan/preflight.js';
+import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
+
+export async function loadSpecFile(file: string): Promise<RawSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new FkdiffError('SPEC_NOT_FOUND', `${file}: cannot read the spec (${reason})`, { cause: error });
+  }
+  return parseSpec(text, file);
+}
+
+/** The database's keys split into those the spec manages and those on excluded tables. */
+export interface Scoped {
+  readonly spec: Spec;
+  /** Every table of the governed and referenced schemas; only the managed keys. */
+  readonly current: Catalog;
+  readonly unmanaged: readonly ForeignKey[];
+}
+
+/** Resolves the spec for this connection and reads the catalog it governs. */
+export async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
+  const spec = resolveSpec(raw, { dialect: connection.dialect, defaultSchema: connection.defaultSchema });
+  const excluded = compileExclude(spec.exclude);
+  const problems: Problem[] = spec.foreignKeys
+    .filter((fk) => excluded(fk.table))
+    .map((fk) => ({
+      message: `table ${fk.table.schema}.${fk.table.name} is matched by "exclude", so fkdiff does not manage its keys; remove it from "tables" or from "exclude"`,
+      source: fk.source,
+    }));
+  if (problems.length > 0) throw problemsError('SPEC_INVALID', `${spec.file}: invalid spec`, problems);
+  const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
+  const catalog = await introspect(connection, spec.schemas, referenced);
+  return {
+    spec,
+    current: { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) },
+    unmanaged: catalog.foreignKeys.filter((fk) => excluded(fk.table)),
+  };
+}
+
+export function changesFor(scoped: Scoped, dialect: Connection['dialect']): Change[] {
+  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, dialect, scoped.unmanaged);
+}
+
+export interface PlanResult extends Scoped {
+  readonly plan: Plan;
+}
+
+/**
+ * spec + database → plan. Throws PREFLIGHT_FAILED, listing every problem, when a step could not
+ * succeed; nothing is executed here.
+ */
+export async function makePlan(connection: Connection, raw: RawSpec, options: PlanOptions): Promise<PlanResult> {
+  const scoped = await readScope(connection, raw);
+  const changes = changesFor(scoped, connection.dialect);
+  const problems = preflight(changes, scoped.current, connection.dialect);
+  if (problems.length > 0) {
+    throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
+  }
+  const plan = planChanges(changes, scoped.current, connection.dialect, options);
+  return { ...scoped, plan };
+}
+
+/** After apply: the database must now match the spec exactly. */
+export async function verify(connection: Connection, raw: RawSpec): Promise<void> {
+  const scoped = await readScope(connection, raw);
+  const remaining = changesFor(scoped, connection.dialect);
+  if (remaining.length > 0) {
+    const what = remaining.map((change) => change.kind).join(', ');
+    throw new FkdiffError(
+      'VERIFY_FAILED',
+      `the database does not match the spec after apply: ${remaining.length} change(s) still pending (${what}); run plan to see them`,
+    );
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Catalog queries for PostgreSQL. Each reads one kind of object for every schema in `$1` (text[])
+ * in a single round trip. Names come back as text and key columns in key order.
+ */
+
+/** Foreign keys, without the per-partition clones of a key declared on a partitioned table. */
+export const FOREIGN_KEYS_SQL = `
+SELECT n.nspname::text AS schema,
+       c.relname::text AS table,
+       con.conname::text AS name,
+       rn.nspname::text AS ref_schema,
+       rc.relname::text AS ref_table,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS columns,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS ref_columns,
+       con.confdeltype::text AS on_delete,
+       con.confupdtype::text AS on_update,
+       con.confmatchtype::text AS match,
+       con.condeferrable AS deferrable,
+       con.condeferred AS deferred,
+       con.convalidated AS validated
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+  JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
+ WHERE con.contype = 'f'
+   AND con.conparentid = 0
+   AND n.nspname = ANY($1::text[])`;
+
+/** Columns of ordinary and partitioned tables. */
+export const COLUMNS_SQL = `
+SELECT n.nspname::text AS schema,
+       c.relname::text AS table,
+       c.relkind::text AS kind,
+       a.attname::text AS column,
+       pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       NOT a.attnotnull AS nullable
+  FROM pg_catalog.pg_class c
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+ WHERE c.relkind IN ('r', 'p')
+   AND n.nspname = ANY($1::text[])
+ ORDER BY n.nspname, c.relname, a.attnum`;
+
+/**
+ * Unique indexes (primary keys and unique constraints have one each). A key can back a foreign key
+ * only when it is immediate and neither partial nor on expressions.
+ */
+export const UNIQUE_KEYS_SQL = `
+SELECT n.nspname::text AS schema,
+       c.relname::text AS table,
+       i.relname::text AS name,
+       x.indisprimary AS primary,
+       (x.indpred IS NULL AND x.indexprs IS NULL AND x.indimmediate) AS usable,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+              WHERE k.ord <= x.indnkeyatts
+              ORDER BY k.ord) AS columns
+  FROM pg_catalog.pg_index x
+  JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE x.indisunique
+   AND c.relkind IN ('r', 'p')
+   AND n.nspname = ANY($1::text[])`;
+
+export const CURRENT_SCHEMA_SQL = 'SELECT current_schema()::text AS schema, version() AS version';
+
+/** Sets the lock timeout for the current transaction only; the value is a bound parameter. */
+export const SET_LOCK_TIMEOUT_SQL = "SELECT set_config('lock_timeout', $1, true)";

@@ -1,0 +1,237 @@
+import type { Dialect } from '../dialect/dialect.js';
+import type { Change, FieldName } from '../model/change.js';
+import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
+import {
+  compareForeignKeys,
+  compareStrings,
+  compareTables,
+  definitionKey,
+  sameColumns,
+  sameTable,
+  tableKey,
+} from '../model/catalog.js';
+import { deriveName, nameScopeKey } from './names.js';
+
+interface Pair {
+  readonly current: ForeignKey;
+  readonly desired: DesiredForeignKey;
+}
+
+/** Fields whose difference can only be made by dropping and re-adding the key. */
+const REPLACE_FIELDS: readonly FieldName[] = [
+  'columns',
+  'referencedTable',
+  'referencedColumns',
+  'onDelete',
+  'onUpdate',
+  'match',
+];
+
+function differs(field: FieldName, a: Omit<ForeignKey, 'name'>, b: Omit<ForeignKey, 'name'>): boolean {
+  switch (field) {
+    case 'columns':
+      return !sameColumns(a.columns, b.columns);
+    case 'referencedTable':
+      return !sameTable(a.referencedTable, b.referencedTable);
+    case 'referencedColumns':
+      return !sameColumns(a.referencedColumns, b.referencedColumns);
+    case 'onDelete':
+    case 'onUpdate':
+    case 'match':
+    case 'deferrable':
+    case 'initiallyDeferred':
+      return a[field] !== b[field];
+  }
+}
+
+/** How many of the mutable attributes agree: among same-shaped keys, the closest one is kept. */
+function closeness(current: ForeignKey, desired: DesiredForeignKey): number {
+  const fields: readonly FieldName[] = ['onDelete', 'onUpdate', 'match', 'deferrable', 'initiallyDeferred'];
+  const agreeing = fields.filter((field) => !differs(field, current, desired)).length;
+  return agreeing * 2 + (current.validated === desired.validated ? 1 : 0);
+}
+
+function compareDesired(a: DesiredForeignKey, b: DesiredForeignKey): number {
+  return (
+    compareTables(a.table, b.table) ||
+    compareStrings(a.name ?? '', b.name ?? '') ||
+    compareStrings(definitionKey(a), definitionKey(b))
+  );
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/**
+ * Pairs the keys of one table: same name and shape first, then same shape (whatever the name),
+ * then same name. Pairs are what stays (perhaps altered); the rest is dropped or added.
+ */
+function matchTable(
+  current: readonly ForeignKey[],
+  desired: readonly DesiredForeignKey[],
+): { pairs: Pair[]; drops: ForeignKey[]; adds: DesiredForeignKey[] } {
+  const free = new Set(current);
+  const pairs: Pair[] = [];
+  const take = (fk: DesiredForeignKey, candidates: readonly ForeignKey[]): boolean => {
+    const best = candidates
+      .filter((c) => free.has(c))
+      .sort((a, b) => closeness(b, fk) - closeness(a, fk) || compareStrings(a.name, b.name))[0];
+    if (best === undefined) return false;
+    free.delete(best);
+    pairs.push({ current: best, desired: fk });
+    return true;
+  };
+  const byShape = groupBy(current, definitionKey);
+  const byName = groupBy(current, (fk) => fk.name);
+  // Named keys first, so an unnamed key never takes the key a named one is asking for.
+  const ordered = [...desired].sort(
+    (a, b) => Number(a.name === undefined) - Number(b.name === undefined) || compareDesired(a, b),
+  );
+  let pending = ordered.filter(
+    (fk) =>
+      fk.name === undefined ||
+      !take(
+        fk,
+        (byName.get(fk.name) ?? []).filter((c) => definitionKey(c) === definitionKey(fk)),
+      ),
+  );
+  pending = pending.filter((fk) => !take(fk, byShape.get(definitionKey(fk)) ?? []));
+  pending = pending.filter((fk) => fk.name === undefined || !take(fk, byName.get(fk.name) ?? []));
+  return { pairs, drops: current.filter((fk) => free.has(fk)), adds: pending };
+}
+
+function withName(fk: DesiredForeignKey, name: string): ForeignKey {
+  const { source: _source, ...definition } = fk;
+  return { ...definition, name };
+}
+
+function pairChanges(pair: Pair, name: string): Change[] {
+  const { current, desired } = pair;
+  const fields = REPLACE_FIELDS.filter((field) => differs(field, current, desired));
+  if (fields.length > 0) {
+    const deferral = (['deferrable', 'initiallyDeferred'] as const).filter((f) => differs(f, current, desired));
+    return [
+      {
+        kind: 'replace',
+        from: current,
+        to: withName(desired, name),
+        fields: [...fields, ...deferral],
+        source: desired.source,
+      },
+    ];
+  }
+  const changes: Change[] = [];
+  if (name !== current.name) changes.push({ kind: 'rename', fk: current, newName: name });
+  const renamed: ForeignKey = { ...current, name };
+  if (differs('deferrable', current, desired) || differs('initiallyDeferred', current, desired)) {
+    changes.push({
+      kind: 'alter',
+      fk: renamed,
+      deferrable: desired.deferrable,
+      initiallyDeferred: desired.initiallyDeferred,
+    });
+  }
+  // A validated key satisfies `notValid: true` too: validation cannot be undone, and is stronger.
+  if (!current.validated && desired.validated) changes.push({ kind: 'validate', fk: renamed });
+  return changes;
+}
+
+const KIND_ORDER: Readonly<Record<Change['kind'], number>> = {
+  drop: 0,
+  replace: 1,
+  rename: 2,
+  alter: 3,
+  add: 4,
+  validate: 5,
+};
+
+function changeTable(change: Change): ForeignKey {
+  switch (change.kind) {
+    case 'replace':
+      return change.to;
+    case 'add':
+    case 'drop':
+    case 'rename':
+    case 'alter':
+    case 'validate':
+      return change.fk;
+  }
+}
+
+export function compareChanges(a: Change, b: Change): number {
+  return compareForeignKeys(changeTable(a), changeTable(b)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+}
+
+/**
+ * The changes that turn `current` into `desired`. Pure and deterministic: the result is sorted and
+ * does not depend on the order of either input. Both inputs must cover the same scope (governed,
+ * not excluded tables); rules the engine treats alike are compared through the dialect.
+ * `unmanaged` keys (on excluded tables) are never changed, but their names are not free.
+ */
+export function diff(
+  current: readonly ForeignKey[],
+  desired: readonly DesiredForeignKey[],
+  dialect: Dialect,
+  unmanaged: readonly ForeignKey[] = [],
+): Change[] {
+  const normalize = <T extends Omit<ForeignKey, 'name'>>(fk: T): T => ({
+    ...fk,
+    onDelete: dialect.normalizeAction(fk.onDelete),
+    onUpdate: dialect.normalizeAction(fk.onUpdate),
+  });
+  const currentByTable = groupBy([...current].sort(compareForeignKeys).map(normalize), (fk) => tableKey(fk.table));
+  const desiredByTable = groupBy([...desired].sort(compareDesired).map(normalize), (fk) => tableKey(fk.table));
+  const tables = [...new Set([...currentByTable.keys(), ...desiredByTable.keys()])].sort(compareStrings);
+
+  const pairs: Pair[] = [];
+  const drops: ForeignKey[] = [];
+  const adds: DesiredForeignKey[] = [];
+  for (const table of tables) {
+    const matched = matchTable(currentByTable.get(table) ?? [], desiredByTable.get(table) ?? []);
+    pairs.push(...matched.pairs);
+    drops.push(...matched.drops);
+    adds.push(...matched.adds);
+  }
+
+  // Names that will exist once the plan has run: every declared name, then every kept name that
+  // no declared key claims. Unnamed keys get the rest.
+  const taken = new Set<string>();
+  const scoped = (fk: Omit<ForeignKey, 'name'>, name: string) => nameScopeKey(fk.table, name, dialect);
+  for (const fk of [...pairs.map((p) => p.desired), ...adds, ...unmanaged]) {
+    if (fk.name !== undefined) taken.add(scoped(fk, fk.name));
+  }
+  const finalNames = new Map<Pair, string>();
+  const needsName: Pair[] = [];
+  for (const pair of pairs) {
+    const { current: fk, desired: want } = pair;
+    if (want.name !== undefined) finalNames.set(pair, want.name);
+    else if (taken.has(scoped(fk, fk.name))) needsName.push(pair);
+    else {
+      taken.add(scoped(fk, fk.name));
+      finalNames.set(pair, fk.name);
+    }
+  }
+  const nameFor = (fk: DesiredForeignKey): string => {
+    const name = deriveName(fk.table, fk.columns, dialect, (candidate) => taken.has(scoped(fk, candidate)));
+    taken.add(scoped(fk, name));
+    return name;
+  };
+  for (const pair of needsName) finalNames.set(pair, nameFor(pair.desired));
+
+  const changes: Change[] = [
+    ...drops.map((fk): Change => ({ kind: 'drop', fk })),
+    ...pairs.flatMap((pair) => pairChanges(pair, finalNames.get(pair) ?? pair.current.name)),
+    ...adds.map(
+      (fk): Change => ({ kind: 'add', fk: withName(fk, fk.name ?? nameFor(fk)), source: fk.source }),
+    ),
+  ];
+  return changes.sort(compareChanges);
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Dialect } from '../dialect/dialect.js';
+import type { TableRef } from '../model/catalog.js';
+
+/** Longest prefix of `text` whose length, as the dialect counts it, is at most `budget`. */
+function truncateTo(text: string, budget: number, dialect: Dialect): string {
+  let result = '';
+  for (const char of text) {
+    if (dialect.identifierLength(result + char) > budget) break;
+    result += char;
+  }
+  return result;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+
+/**
+ * Fits `name` into the dialect's identifier limit. A name that is too long keeps its start and gets
+ * a hash of the whole name, so two long names that share a prefix still differ.
+ */
+export function fitIdentifier(name: string, dialect: Dialect): string {
+  const limit = dialect.capabilities.maxIdentifierLength;
+  if (dialect.identifierLength(name) <= limit) return name;
+  const suffix = `_${shortHash(name)}`;
+  return truncateTo(name, limit - suffix.length, dialect) + suffix;
+}
+
+/** PostgreSQL's convention: `<table>_<col>[_<col>…]_fkey`. */
+export function conventionalName(table: TableRef, columns: readonly string[]): string {
+  return `${table.name}_${columns.join('_')}_fkey`;
+}
+
+/**
+ * A name for a new foreign key that no other key in its scope holds. Like PostgreSQL, a taken
+ * name gets a number appended; the result always fits the identifier limit.
+ */
+export function deriveName(
+  table: TableRef,
+  columns: readonly string[],
+  dialect: Dialect,
+  isTaken: (name: string) => boolean,
+): string {
+  const base = conventionalName(table, columns);
+  for (let attempt = 0; ; attempt += 1) {
+    const candidate = fitIdentifier(attempt === 0 ? base : `${base}${attempt}`, dialect);
+    if (!isTaken(candidate)) return candidate;
+  }
+}
+
+/** The scope in which constraint names must be unique. */
+export function nameScopeKey(table: TableRef, name: string, dialect: Dialect): string {
+  return dialect.capabilities.constraintNameScope === 'table'
+    ? `${table.schema}\u0000${table.name}\u0000${name}`
+    : `${table.schema}\u0000${name}`;
+}

@@ -1,0 +1,49 @@
+import type { SourceLocation } from './model/catalog.js';
+
+/** Stable error codes: scripts may match on them. */
+export type ErrorCode =
+  | 'SPEC_NOT_FOUND'
+  | 'SPEC_SYNTAX'
+  | 'SPEC_INVALID'
+  | 'URL_INVALID'
+  | 'CONNECTION_FAILED'
+  | 'PREFLIGHT_FAILED'
+  | 'SQL_FAILED'
+  | 'LOCK_TIMEOUT'
+  | 'APPLY_REFUSED'
+  | 'HAZARD_DENIED'
+  | 'VERIFY_FAILED'
+  | 'PLAN_STALE'
+  | 'PLAN_FILE_INVALID'
+  | 'MODELS_INVALID'
+  | 'USAGE';
+
+/** One problem found in a spec or a plan; many are reported together. */
+export interface Problem {
+  readonly message: string;
+  readonly source: SourceLocation | undefined;
+}
+
+export function formatProblem(problem: Problem): string {
+  const { source } = problem;
+  return source ? `${source.file}:${source.line}:${source.column}: ${problem.message}` : problem.message;
+}
+
+/** The one error type fkdiff throws on purpose; the CLI prints `message` (and `problems`) only. */
+export class FkdiffError extends Error {
+  readonly code: ErrorCode;
+  readonly problems: readonly Problem[];
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; problems?: readonly Problem[] } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FkdiffError';
+    this.code = code;
+    this.problems = options.problems ?? [];
+  }
+}
+
+/** Many problems as one error: the message counts them, each problem is reported on its own line. */
+export function problemsError(code: ErrorCode, what: string, problems: readonly Problem[]): FkdiffError {
+  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  return new FkdiffError(code, `${what}: ${count}`, { problems });
+}

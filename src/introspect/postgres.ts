@@ -1,0 +1,141 @@
+import type { Session } from '../db/connection.js';
+import { COLUMNS_SQL, FOREIGN_KEYS_SQL, UNIQUE_KEYS_SQL } from '../dialect/postgres/catalog-sql.js';
+import type {
+  Catalog,
+  Column,
+  ForeignKey,
+  Index,
+  MatchType,
+  ReferentialAction,
+  Table,
+} from '../model/catalog.js';
+import { compareForeignKeys, compareTables, tableKey } from '../model/catalog.js';
+import { FkdiffError } from '../errors.js';
+
+interface ForeignKeyRow {
+  schema: string;
+  table: string;
+  name: string;
+  ref_schema: string;
+  ref_table: string;
+  columns: string[];
+  ref_columns: string[];
+  on_delete: string;
+  on_update: string;
+  match: string;
+  deferrable: boolean;
+  deferred: boolean;
+  validated: boolean;
+}
+
+interface ColumnRow {
+  schema: string;
+  table: string;
+  kind: string;
+  column: string;
+  type: string;
+  nullable: boolean;
+}
+
+interface KeyRow {
+  schema: string;
+  table: string;
+  name: string;
+  primary: boolean;
+  usable: boolean;
+  columns: string[];
+}
+
+/** pg_constraint.confdeltype / confupdtype codes. */
+const ACTIONS: Readonly<Record<string, ReferentialAction>> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
+
+/** pg_constraint.confmatchtype codes; MATCH PARTIAL is not implemented by PostgreSQL. */
+const MATCHES: Readonly<Record<string, MatchType>> = { s: 'simple', f: 'full' };
+
+function decode<T>(codes: Readonly<Record<string, T>>, code: string, what: string, row: ForeignKeyRow): T {
+  const value = codes[code];
+  if (value === undefined) {
+    throw new FkdiffError(
+      'CONNECTION_FAILED',
+      `${row.schema}.${row.table}.${row.name}: unknown ${what} code "${code}" in pg_constraint`,
+    );
+  }
+  return value;
+}
+
+function toForeignKey(row: ForeignKeyRow): ForeignKey {
+  return {
+    name: row.name,
+    table: { schema: row.schema, name: row.table },
+    columns: row.columns,
+    referencedTable: { schema: row.ref_schema, name: row.ref_table },
+    referencedColumns: row.ref_columns,
+    onDelete: decode(ACTIONS, row.on_delete, 'ON DELETE', row),
+    onUpdate: decode(ACTIONS, row.on_update, 'ON UPDATE', row),
+    match: decode(MATCHES, row.match, 'MATCH', row),
+    deferrable: row.deferrable,
+    initiallyDeferred: row.deferred,
+    validated: row.validated,
+  };
+}
+
+function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]): Table[] {
+  const columns = new Map<string, { schema: string; name: string; kind: string; columns: Column[] }>();
+  for (const row of columnRows) {
+    const key = tableKey({ schema: row.schema, name: row.table });
+    let entry = columns.get(key);
+    if (entry === undefined) {
+      entry = { schema: row.schema, name: row.table, kind: row.kind, columns: [] };
+      columns.set(key, entry);
+    }
+    entry.columns.push({ name: row.column, type: row.type, nullable: row.nullable });
+  }
+  const indexes = new Map<string, Index[]>();
+  for (const row of keyRows) {
+    const key = tableKey({ schema: row.schema, name: row.table });
+    const list = indexes.get(key) ?? [];
+    list.push({
+      name: row.name,
+      columns: row.columns,
+      unique: true,
+      primary: row.primary,
+      usableForForeignKey: row.usable,
+    });
+    indexes.set(key, list);
+  }
+  return [...columns.entries()]
+    .map(([key, entry]) => ({
+      ref: { schema: entry.schema, name: entry.name },
+      columns: entry.columns,
+      indexes: (indexes.get(key) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+      partitioned: entry.kind === 'p',
+    }))
+    .sort((a, b) => compareTables(a.ref, b.ref));
+}
+
+/**
+ * The foreign keys owned by tables in `schemas`, and the tables, columns and unique keys of
+ * `schemas` ∪ `tableSchemas` (schemas that only hold referenced tables). Three round trips in all.
+ */
+export async function introspectPostgres(
+  session: Session,
+  schemas: readonly string[],
+  tableSchemas: readonly string[],
+): Promise<Catalog> {
+  const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort();
+  const fkRows = await session.select<ForeignKeyRow>(FOREIGN_KEYS_SQL, [[...schemas]]);
+  const columnRows = await session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]);
+  const keyRows = await session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]);
+  return {
+    dialect: 'postgres',
+    schemas: [...schemas],
+    tables: toTables(columnRows, keyRows),
+    foreignKeys: fkRows.map(toForeignKey).sort(compareForeignKeys),
+  };
+}

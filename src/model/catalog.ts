@@ -1,0 +1,111 @@
+/** Plain, readonly data describing foreign keys and the tables they connect. No I/O. */
+
+export type DialectName = 'postgres' | 'mysql';
+
+export const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;
+export type ReferentialAction = (typeof REFERENTIAL_ACTIONS)[number];
+
+export const MATCH_TYPES = ['simple', 'full'] as const;
+export type MatchType = (typeof MATCH_TYPES)[number];
+
+/** A table named by schema (MySQL: database) and name, both exact and case-sensitive. */
+export interface TableRef {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/** Where a desired object was declared, for error messages (`fkdiff.yaml:12:9`). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface ForeignKey {
+  readonly name: string;
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  readonly referencedTable: TableRef;
+  readonly referencedColumns: readonly string[];
+  readonly onDelete: ReferentialAction;
+  readonly onUpdate: ReferentialAction;
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+  readonly match: MatchType;
+  /** false for a PostgreSQL constraint created NOT VALID and not validated since. */
+  readonly validated: boolean;
+}
+
+/**
+ * A foreign key as the spec declares it. `name` is undefined when the spec leaves it out: such a key
+ * matches an existing one of the same definition whatever its name, and gets a derived name if created.
+ */
+export interface DesiredForeignKey extends Omit<ForeignKey, 'name'> {
+  readonly name: string | undefined;
+  readonly source: SourceLocation | undefined;
+}
+
+export interface Column {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+export interface Index {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  readonly primary: boolean;
+  /** Partial or expression indexes cannot back a foreign key. */
+  readonly usableForForeignKey: boolean;
+}
+
+export interface Table {
+  readonly ref: TableRef;
+  readonly columns: readonly Column[];
+  /** Primary key, unique constraints and unique indexes, plus (MySQL) the plain indexes. */
+  readonly indexes: readonly Index[];
+  readonly partitioned: boolean;
+}
+
+/** What a database holds (or a spec wants) within the governed schemas. */
+export interface Catalog {
+  readonly dialect: DialectName;
+  readonly schemas: readonly string[];
+  readonly tables: readonly Table[];
+  readonly foreignKeys: readonly ForeignKey[];
+}
+
+export function tableKey(ref: TableRef): string {
+  return `${ref.schema}\u0000${ref.name}`;
+}
+
+export function sameTable(a: TableRef, b: TableRef): boolean {
+  return a.schema === b.schema && a.name === b.name;
+}
+
+export function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/** Identity of a foreign key's shape: owning table, columns, referenced table and columns. */
+export function definitionKey(fk: Omit<ForeignKey, 'name'>): string {
+  return [
+    tableKey(fk.table),
+    fk.columns.join('\u0001'),
+    tableKey(fk.referencedTable),
+    fk.referencedColumns.join('\u0001'),
+  ].join('\u0002');
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function compareTables(a: TableRef, b: TableRef): number {
+  return compareStrings(a.schema, b.schema) || compareStrings(a.name, b.name);
+}
+
+export function compareForeignKeys(a: ForeignKey, b: ForeignKey): number {
+  return compareTables(a.table, b.table) || compareStrings(a.name, b.name);
+}

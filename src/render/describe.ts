@@ -1,0 +1,244 @@
+/** What the human formats (text, markdown) and the JSON summary say about a plan, computed once. */
+import { diffArrays } from 'diff';
+import type pc from 'picocolors';
+import { tableKey } from '../model/catalog.js';
+import type { ForeignKey, TableRef } from '../model/catalog.js';
+import type { Change, FieldName } from '../model/change.js';
+import type { HazardCode, Plan, Step, StepOp } from '../model/plan.js';
+import { displayColumns, displayName, displayTable } from './names.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function assertNever(value: never): never {
+  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
+}
+
+/** Counts by what a user sees happen; `alter` and `replace` both change a key in place for them. */
+export interface Summary {
+  readonly add: number;
+  readonly drop: number;
+  readonly rename: number;
+  readonly change: number;
+  readonly validate: number;
+}
+
+function summaryKey(change: Change): keyof Summary {
+  switch (change.kind) {
+    case 'add':
+      return 'add';
+    case 'drop':
+      return 'drop';
+    case 'rename':
+      return 'rename';
+    case 'alter':
+    case 'replace':
+      return 'change';
+    case 'validate':
+      return 'validate';
+    default:
+      return assertNever(change);
+  }
+}
+
+export function summarize(changes: readonly Change[]): Summary {
+  const counts = { add: 0, drop: 0, rename: 0, change: 0, validate: 0 };
+  for (const change of changes) counts[summaryKey(change)] += 1;
+  return counts;
+}
+
+const SUMMARY_KEYS = [
+  'add',
+  'drop',
+  'rename',
+  'change',
+  'validate',
+] as const satisfies readonly (keyof Summary)[];
+
+/** `Plan: 2 to add, 1 to drop.`: only the kinds the plan holds. */
+export function summaryLine(summary: Summary): string {
+  const parts = SUMMARY_KEYS.filter((key) => summary[key] > 0).map((key) => `${summary[key]} to ${key}`);
+  return `Plan: ${parts.join(', ')}.`;
+}
+
+export function noChangesLine(plan: Plan, managedCount: number, showName: (name: string) => string): string {
+  const keys = managedCount === 1 ? '1 foreign key' : `${managedCount} foreign keys`;
+  const where =
+    plan.schemas.length === 0
+      ? ''
+      : ` in ${plan.schemas.length === 1 ? 'schema' : 'schemas'} ${plan.schemas.map(showName).join(', ')}`;
+  return `No changes: the database matches the spec (${keys}${where}).`;
+}
+
+/** The table whose foreign keys a change alters. */
+export function changeTable(change: Change): TableRef {
+  return change.kind === 'replace' ? change.to.table : change.fk.table;
+}
+
+/** The constraint's name before the change, and after it when the change gives it another. */
+export function changeNames(change: Change): { readonly name: string; readonly newName: string | undefined } {
+  switch (change.kind) {
+    case 'add':
+    case 'drop':
+    case 'alter':
+    case 'validate':
+      return { name: change.fk.name, newName: undefined };
+    case 'rename':
+      return { name: change.fk.name, newName: change.newName };
+    case 'replace':
+      return {
+        name: change.from.name,
+        newName: change.to.name === change.from.name ? undefined : change.to.name,
+      };
+    default:
+      return assertNever(change);
+  }
+}
+
+/** Changes in their given order, grouped by owning table in order of first appearance. */
+export function groupByTable(
+  changes: readonly Change[],
+): readonly (readonly [TableRef, readonly Change[]])[] {
+  const groups = new Map<string, [TableRef, Change[]]>();
+  for (const change of changes) {
+    const table = changeTable(change);
+    const group = groups.get(tableKey(table));
+    if (group) group[1].push(change);
+    else groups.set(tableKey(table), [table, [change]]);
+  }
+  return [...groups.values()];
+}
+
+/** `(profile_id) → public.profiles (id) ON DELETE SET NULL`: only clauses that differ from the defaults. */
+export function describeDefinition(fk: ForeignKey): string {
+  return [
+    `(${displayColumns(fk.columns)}) → ${displayTable(fk.referencedTable)} (${displayColumns(fk.referencedColumns)})`,
+    fk.onDelete === 'no action' ? '' : `ON DELETE ${fk.onDelete.toUpperCase()}`,
+    fk.onUpdate === 'no action' ? '' : `ON UPDATE ${fk.onUpdate.toUpperCase()}`,
+    fk.match === 'simple' ? '' : `MATCH ${fk.match.toUpperCase()}`,
+    fk.deferrable ? (fk.initiallyDeferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '',
+    fk.validated ? '' : 'NOT VALID',
+  ]
+    .filter((clause) => clause !== '')
+    .join(' ');
+}
+
+export function describeDeferrability(deferrable: boolean, initiallyDeferred: boolean): string {
+  if (!deferrable) return 'not deferrable';
+  return initiallyDeferred ? 'deferrable initially deferred' : 'deferrable initially immediate';
+}
+
+/** Both column lists, with the columns only one side has picked out in colour. */
+function describeColumnsChange(from: readonly string[], to: readonly string[], c: Colors): string {
+  const parts = diffArrays([...from], [...to]);
+  const side = (keep: 'removed' | 'added', paint: (text: string) => string): string =>
+    parts
+      .filter((part) => !(keep === 'removed' ? part.added : part.removed))
+      .flatMap((part) =>
+        part.value.map((column) => (part[keep] ? paint(displayName(column)) : displayName(column))),
+      )
+      .join(', ');
+  return `(${side('removed', c.red)}) → (${side('added', c.green)})`;
+}
+
+function describeFieldChange(field: FieldName, from: ForeignKey, to: ForeignKey, c: Colors): string {
+  switch (field) {
+    case 'columns':
+      return `columns ${describeColumnsChange(from.columns, to.columns, c)}`;
+    case 'referencedTable':
+      return `references ${displayTable(from.referencedTable)} → ${displayTable(to.referencedTable)}`;
+    case 'referencedColumns':
+      return `referenced columns ${describeColumnsChange(from.referencedColumns, to.referencedColumns, c)}`;
+    case 'onDelete':
+      return `on delete ${from.onDelete} → ${to.onDelete}`;
+    case 'onUpdate':
+      return `on update ${from.onUpdate} → ${to.onUpdate}`;
+    case 'match':
+      return `match ${from.match} → ${to.match}`;
+    case 'deferrable':
+      return `${from.deferrable ? 'deferrable' : 'not deferrable'} → ${to.deferrable ? 'deferrable' : 'not deferrable'}`;
+    case 'initiallyDeferred':
+      return `initially ${from.initiallyDeferred ? 'deferred' : 'immediate'} → ${to.initiallyDeferred ? 'deferred' : 'immediate'}`;
+    default:
+      return assertNever(field);
+  }
+}
+
+/** What a change does beyond its name; empty when the verb says it all (rename, validate). */
+export function describeChange(change: Change, c: Colors): string {
+  switch (change.kind) {
+    case 'add':
+    case 'drop':
+      return describeDefinition(change.fk);
+    case 'rename':
+    case 'validate':
+      return '';
+    case 'alter':
+      return `${describeDeferrability(change.fk.deferrable, change.fk.initiallyDeferred)} → ${describeDeferrability(change.deferrable, change.initiallyDeferred)}`;
+    case 'replace':
+      return change.fields.map((field) => describeFieldChange(field, change.from, change.to, c)).join(', ');
+    default:
+      return assertNever(change);
+  }
+}
+
+export function changeVerb(change: Change): string {
+  return change.kind === 'replace' ? 'change' : change.kind;
+}
+
+/** A hazard as the plan reports it once, with the constraint it concerns. */
+export interface PlanHazard {
+  readonly code: HazardCode;
+  readonly message: string;
+  readonly table: TableRef;
+  readonly constraint: string;
+}
+
+/** The steps' hazards in plan order, each code reported once per constraint. */
+export function planHazards(steps: readonly Step[]): readonly PlanHazard[] {
+  const seen = new Set<string>();
+  const hazards: PlanHazard[] = [];
+  for (const step of steps) {
+    const { table, name } = step.op.fk;
+    for (const hazard of step.hazards) {
+      const key = [hazard.code, tableKey(table), name].join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      hazards.push({ code: hazard.code, message: hazard.message, table, constraint: name });
+    }
+  }
+  return hazards;
+}
+
+/** Consecutive steps sharing a transaction number; each group runs as one transaction. */
+export function transactionGroups<T extends { readonly transaction: number }>(
+  steps: readonly T[],
+): readonly (readonly T[])[] {
+  const groups: T[][] = [];
+  for (const step of steps) {
+    const last = groups.at(-1);
+    if (last?.[0]?.transaction === step.transaction) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
+/** One line saying what a step does, e.g. `drop foreign key old_fkey on public.users`. */
+export function describeStep(op: StepOp): string {
+  const fk = `foreign key ${displayName(op.fk.name)} on ${displayTable(op.fk.table)}`;
+  switch (op.op) {
+    case 'drop':
+      return `drop ${fk}`;
+    case 'rename':
+      return `rename ${fk} to ${displayName(op.newName)}`;
+    case 'alter':
+      return `alter ${fk}: ${describeDeferrability(op.deferrable, op.initiallyDeferred)}`;
+    case 'add':
+      return op.notValid ? `add ${fk}, not valid: existing rows are checked by a later step` : `add ${fk}`;
+    case 'validate':
+      return `validate ${fk}`;
+    case 'drop-index':
+      return `drop index ${displayName(op.indexName)} on ${displayTable(op.fk.table)}, created for foreign key ${displayName(op.fk.name)}`;
+    default:
+      return assertNever(op);
+  }
+}

@@ -1,0 +1,115 @@
+import pc from 'picocolors';
+import type { Dialect } from '../dialect/dialect.js';
+import type { Change } from '../model/change.js';
+import type { Plan } from '../model/plan.js';
+import {
+  changeNames,
+  changeTable,
+  changeVerb,
+  describeChange,
+  noChangesLine,
+  planHazards,
+  summarize,
+  summaryLine,
+  transactionGroups,
+} from './describe.js';
+import { displayName, displayTable, escapeUnsafe } from './names.js';
+import { renderSql } from './sql.js';
+
+export interface MarkdownOptions {
+  readonly dialect: Dialect;
+  /** How many foreign keys the spec manages, for the line an empty plan prints. */
+  readonly managedCount: number;
+}
+
+const HEADING = '### fkdiff plan';
+const plain = pc.createColors(false);
+
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === char ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+/** A code span that holds any text: the fence outgrows the text's backtick runs (CommonMark). */
+function code(text: string): string {
+  const safe = escapeUnsafe(text);
+  const fence = '`'.repeat(longestRun(safe, '`') + 1);
+  const pad = /^[` ]|[` ]$/.test(safe) ? ' ' : '';
+  return `${fence}${pad}${safe}${pad}${fence}`;
+}
+
+/** Free text: punctuation that could start a link, emphasis, HTML, a mention or math is escaped. */
+function text(value: string): string {
+  return escapeUnsafe(value).replace(/[\\`*_[\]<>|~&@#$!]/g, '\\$&');
+}
+
+/** GFM splits table rows at `|` before anything else, code spans included. */
+function cell(content: string): string {
+  return content.replaceAll('|', '\\|');
+}
+
+function constraintCell(change: Change): string {
+  const { name, newName } = changeNames(change);
+  const names =
+    newName === undefined
+      ? code(displayName(name))
+      : `${code(displayName(name))} → ${code(displayName(newName))}`;
+  return cell(names);
+}
+
+function changeCell(change: Change): string {
+  const detail = describeChange(change, plain);
+  return cell(detail === '' ? changeVerb(change) : `${changeVerb(change)} ${code(detail)}`);
+}
+
+function changesTable(plan: Plan): readonly string[] {
+  return [
+    '| table | constraint | change |',
+    '| --- | --- | --- |',
+    ...plan.changes.map(
+      (change) =>
+        `| ${cell(code(displayTable(changeTable(change))))} | ${constraintCell(change)} | ${changeCell(change)} |`,
+    ),
+  ];
+}
+
+function hazardsList(plan: Plan): readonly string[] {
+  const hazards = planHazards(plan.steps);
+  if (hazards.length === 0) return [];
+  return ['#### Hazards', '', ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazard.message)}`)];
+}
+
+function sqlBlock(plan: Plan, dialect: Dialect): readonly string[] {
+  const statements = plan.steps.length === 1 ? '1 statement' : `${plan.steps.length} statements`;
+  const transactions = transactionGroups(plan.steps).length;
+  // Reviewers need to know what a failure part-way leaves behind.
+  const atomicity = dialect.capabilities.transactionalDdl
+    ? `in ${transactions === 1 ? '1 transaction' : `${transactions} transactions`}`
+    : 'each committed on its own';
+  const script = renderSql(plan).trimEnd();
+  const fence = '`'.repeat(Math.max(3, longestRun(script, '`') + 1));
+  return ['#### SQL', '', `${statements}, ${atomicity}:`, '', `${fence}sql`, script, fence];
+}
+
+/** The plan as a pull-request comment: summary, a table of changes, hazards, and the SQL script. */
+export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
+  const sections =
+    plan.changes.length === 0
+      ? [[HEADING], [noChangesLine(plan, options.managedCount, (name) => code(displayName(name)))]]
+      : [
+          [HEADING],
+          [summaryLine(summarize(plan.changes))],
+          changesTable(plan),
+          hazardsList(plan),
+          sqlBlock(plan, options.dialect),
+        ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}

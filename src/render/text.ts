@@ -1,0 +1,129 @@
+import pc from 'picocolors';
+import type { Dialect } from '../dialect/dialect.js';
+import type { TableRef } from '../model/catalog.js';
+import type { Change } from '../model/change.js';
+import type { Plan, Step } from '../model/plan.js';
+import {
+  assertNever,
+  changeNames,
+  changeVerb,
+  describeChange,
+  groupByTable,
+  noChangesLine,
+  planHazards,
+  summarize,
+  summaryLine,
+  transactionGroups,
+} from './describe.js';
+import type { Colors } from './describe.js';
+import { displayName, displayTable, escapeUnsafe } from './names.js';
+
+export interface TextOptions {
+  /** ANSI colours; false guarantees output without any escape sequence. */
+  readonly color: boolean;
+  readonly dialect: Dialect;
+  /** How many foreign keys the spec manages, for the line an empty plan prints. */
+  readonly managedCount: number;
+}
+
+const INDENT = '  ';
+
+function sign(change: Change): string {
+  switch (change.kind) {
+    case 'add':
+      return '+';
+    case 'drop':
+      return '-';
+    case 'rename':
+    case 'alter':
+    case 'replace':
+      return '~';
+    case 'validate':
+      return '✓';
+    default:
+      return assertNever(change);
+  }
+}
+
+function paint(change: Change, c: Colors): (text: string) => string {
+  switch (change.kind) {
+    case 'add':
+      return c.green;
+    case 'drop':
+      return c.red;
+    case 'rename':
+    case 'alter':
+    case 'replace':
+      return c.yellow;
+    case 'validate':
+      return c.cyan;
+    default:
+      return assertNever(change);
+  }
+}
+
+/** `+ add name (cols) → table (cols)`, `~ rename a → b`, `~ change name: on delete … → …`. */
+function changeLine(change: Change, c: Colors): string {
+  const { name, newName } = changeNames(change);
+  const subject =
+    newName === undefined ? displayName(name) : `${displayName(name)} → ${displayName(newName)}`;
+  const detail = describeChange(change, c);
+  const separator = change.kind === 'add' || change.kind === 'drop' ? ' ' : ': ';
+  const line = `${sign(change)} ${changeVerb(change)} ${subject}${detail === '' ? '' : separator + detail}`;
+  return INDENT + paint(change, c)(line);
+}
+
+function tableSection(table: TableRef, changes: readonly Change[], c: Colors): readonly string[] {
+  return [c.bold(displayTable(table)), ...changes.map((change) => changeLine(change, c))];
+}
+
+function hazardSection(plan: Plan, c: Colors): readonly string[] {
+  const hazards = planHazards(plan.steps);
+  if (hazards.length === 0) return [];
+  return [
+    c.bold('Hazards:'),
+    ...hazards.map((hazard) => INDENT + c.magenta(`! ${hazard.code}: ${escapeUnsafe(hazard.message)}`)),
+  ];
+}
+
+interface NumberedStep {
+  readonly step: Step;
+  readonly number: number;
+  readonly transaction: number;
+}
+
+/** `  3. ALTER TABLE …;`: lines of a multi-line statement are aligned under its first. */
+function statementLines({ step, number }: NumberedStep, width: number): readonly string[] {
+  const label = `${String(number).padStart(width)}. `;
+  return `${step.sql};`
+    .split('\n')
+    .map((line, index) => INDENT + (index === 0 ? label : ' '.repeat(label.length)) + escapeUnsafe(line));
+}
+
+function sqlSection(plan: Plan, dialect: Dialect, c: Colors): readonly string[] {
+  const width = String(plan.steps.length).length;
+  const steps = plan.steps.map((step, index) => ({ step, number: index + 1, transaction: step.transaction }));
+  const body = dialect.capabilities.transactionalDdl
+    ? transactionGroups(steps).flatMap((group, index) => [
+        INDENT + c.dim(`-- transaction ${index + 1}`),
+        ...group.flatMap((step) => statementLines(step, width)),
+      ])
+    : steps.flatMap((step) => statementLines(step, width));
+  return [c.bold('SQL:'), ...body];
+}
+
+/** The plan for people at a terminal: summary, changes by table, hazards, then the SQL in order. */
+export function renderText(plan: Plan, options: TextOptions): string {
+  const c = pc.createColors(options.color);
+  if (plan.changes.length === 0) return `${noChangesLine(plan, options.managedCount, displayName)}\n`;
+  const sections = [
+    [summaryLine(summarize(plan.changes))],
+    ...groupByTable(plan.changes).map(([table, changes]) => tableSection(table, changes, c)),
+    hazardSection(plan, c),
+    sqlSection(plan, options.dialect, c),
+  ];
+  return `${sections
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
+}

@@ -1,0 +1,207 @@
+import type { Dialect } from '../dialect/dialect.js';
+import { problemsError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { definitionKey, tableKey } from '../model/catalog.js';
+import type { DesiredForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
+import type { HazardCode } from '../model/plan.js';
+import { compileExclude, isExcluded } from './exclude.js';
+import type { TableMatcher } from './exclude.js';
+import { sortProblems } from './messages.js';
+import type { Located, RawForeignKey, RawSpec, RawTable } from './parse.js';
+import { formatTableRef, quoteName } from './table-ref.js';
+
+/** A spec made definite for one database: every table qualified, every default filled in. */
+export interface Spec {
+  readonly file: string;
+  /** The governed schemas: as declared, or the connection's default schema. */
+  readonly schemas: readonly string[];
+  /** Glob patterns as written; see `compileExclude`. */
+  readonly exclude: readonly string[];
+  readonly denyHazards: readonly HazardCode[];
+  readonly foreignKeys: readonly DesiredForeignKey[];
+}
+
+export interface ResolveContext {
+  readonly dialect: Dialect;
+  /** The connection's current schema (PostgreSQL `current_schema()`, MySQL the URL's database). */
+  readonly defaultSchema: string;
+}
+
+/** A resolved key with the place its name is written, for problems about names. */
+interface ResolvedForeignKey {
+  readonly fk: DesiredForeignKey;
+  readonly nameSource: SourceLocation | undefined;
+}
+
+/**
+ * Qualifies tables, fills in defaults and checks what depends on the database: governed schemas,
+ * the dialect's features, name scope and length. Every problem is reported in one SPEC_INVALID error.
+ */
+export function resolveSpec(raw: RawSpec, context: ResolveContext): Spec {
+  const schemas = raw.schemas ?? [context.defaultSchema];
+  const owningSchema = schemas[0] ?? context.defaultSchema;
+  const excluded = compileExclude(raw.exclude);
+  const problems: Problem[] = [];
+  const resolved: ResolvedForeignKey[] = [];
+  const declaredTables = new Map<string, SourceLocation>();
+  for (const table of raw.tables) {
+    const ref: TableRef = { schema: table.ref.schema ?? owningSchema, name: table.ref.name };
+    problems.push(...tableProblems(table, ref, { schemas, excluded, patterns: raw.exclude, declaredTables }));
+    for (const fk of table.foreignKeys) {
+      resolved.push(resolveForeignKey(fk, ref, context.dialect));
+      problems.push(...foreignKeyProblems(fk, context.dialect));
+    }
+  }
+  problems.push(...nameProblems(resolved, context.dialect), ...repeatedDefinitionProblems(resolved));
+  if (problems.length > 0)
+    throw problemsError('SPEC_INVALID', `${raw.file}: invalid spec`, sortProblems(problems));
+  return {
+    file: raw.file,
+    schemas,
+    exclude: raw.exclude,
+    denyHazards: raw.denyHazards,
+    foreignKeys: resolved.map(({ fk }) => fk),
+  };
+}
+
+function resolveForeignKey(fk: RawForeignKey, table: TableRef, dialect: Dialect): ResolvedForeignKey {
+  const initiallyDeferred = fk.initiallyDeferred?.value ?? false;
+  return {
+    fk: {
+      name: fk.name?.value,
+      table,
+      columns: fk.columns,
+      referencedTable: { schema: fk.referencedTable.schema ?? table.schema, name: fk.referencedTable.name },
+      referencedColumns: fk.referencedColumns,
+      onDelete: dialect.normalizeAction(fk.onDelete ?? 'no action'),
+      onUpdate: dialect.normalizeAction(fk.onUpdate ?? 'no action'),
+      deferrable: (fk.deferrable?.value ?? false) || initiallyDeferred,
+      initiallyDeferred,
+      match: fk.match?.value ?? 'simple',
+      validated: !(fk.notValid?.value ?? false),
+      source: fk.source,
+    },
+    nameSource: fk.name?.source,
+  };
+}
+
+interface TableScope {
+  readonly schemas: readonly string[];
+  readonly excluded: TableMatcher;
+  readonly patterns: readonly string[];
+  /** Tables seen so far, by `tableKey`: `users` and `public.users` are the same table. */
+  readonly declaredTables: Map<string, SourceLocation>;
+}
+
+function tableProblems(table: RawTable, ref: TableRef, scope: TableScope): Problem[] {
+  const problems: Problem[] = [];
+  const at = (message: string): void => {
+    problems.push({ message, source: table.source });
+  };
+  const name = formatTableRef(ref);
+  if (!scope.schemas.includes(ref.schema)) {
+    const schema = quoteName(ref.schema);
+    at(`table ${name} is in schema ${schema}, which this file does not govern; add it to schemas`);
+  }
+  if (table.foreignKeys.length > 0 && scope.excluded(ref)) {
+    const pattern = scope.patterns.find((candidate) => isExcluded([candidate], ref)) ?? '';
+    at(
+      `table ${name} declares foreign keys but exclude pattern ${JSON.stringify(pattern)} tells fkdiff to leave it alone`,
+    );
+  }
+  const earlier = scope.declaredTables.get(tableKey(ref));
+  if (earlier === undefined) scope.declaredTables.set(tableKey(ref), table.source);
+  else at(`duplicate table ${name} (also declared at ${lineAndColumn(earlier)})`);
+  return problems;
+}
+
+/** PostgreSQL-only fields the dialect lacks, and contradictions between the fields. */
+function foreignKeyProblems(fk: RawForeignKey, dialect: Dialect): Problem[] {
+  const { capabilities } = dialect;
+  const unsupported = [
+    capabilities.deferrable
+      ? []
+      : [named('deferrable', fk.deferrable), named('initiallyDeferred', fk.initiallyDeferred)],
+    capabilities.match ? [] : [named('match', fk.match)],
+    capabilities.notValid ? [] : [named('notValid', fk.notValid)],
+  ].flat();
+  const problems: Problem[] = unsupported.flatMap(({ field, located }) =>
+    located === undefined
+      ? []
+      : [
+          {
+            message: `"${field}" is PostgreSQL-only; ${dialect.name} does not support it`,
+            source: located.source,
+          },
+        ],
+  );
+  if (capabilities.deferrable && fk.initiallyDeferred?.value === true && fk.deferrable?.value === false) {
+    problems.push({
+      message: 'initiallyDeferred: true needs a deferrable key; remove "deferrable: false"',
+      source: fk.initiallyDeferred.source,
+    });
+  }
+  return problems;
+}
+
+function named(field: string, located: Located<unknown> | undefined) {
+  return { field, located };
+}
+
+/** Names that clash within the dialect's scope (table or schema) or exceed its identifier limit. */
+function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: Dialect): Problem[] {
+  const { constraintNameScope, maxIdentifierLength, identifierUnit } = dialect.capabilities;
+  const problems: Problem[] = [];
+  const seen = new Map<string, SourceLocation | undefined>();
+  for (const { fk, nameSource } of resolved) {
+    if (fk.name === undefined) continue;
+    const source = nameSource ?? fk.source;
+    const length = dialect.identifierLength(fk.name);
+    if (length > maxIdentifierLength) {
+      problems.push({
+        message: `constraint name "${fk.name}" is ${length} ${identifierUnit} long; ${dialect.name} allows at most ${maxIdentifierLength}`,
+        source,
+      });
+    }
+    const scope =
+      constraintNameScope === 'table'
+        ? `on table ${formatTableRef(fk.table)}`
+        : `in schema ${quoteName(fk.table.schema)}`;
+    const key = `${scope}\u0000${fk.name}`;
+    if (seen.has(key)) {
+      const earlier = seen.get(key);
+      const also = earlier === undefined ? '' : ` (also at ${lineAndColumn(earlier)})`;
+      problems.push({ message: `duplicate constraint name "${fk.name}" ${scope}${also}`, source });
+    } else {
+      seen.set(key, source);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Two keys with the same definition where one has no name: the unnamed one could match either in
+ * the database, and both would be created under the same derived name.
+ */
+function repeatedDefinitionProblems(resolved: readonly ResolvedForeignKey[]): Problem[] {
+  const firstByDefinition = new Map<string, DesiredForeignKey>();
+  const problems: Problem[] = [];
+  for (const { fk } of resolved) {
+    const key = definitionKey(fk);
+    const earlier = firstByDefinition.get(key);
+    if (earlier === undefined) {
+      firstByDefinition.set(key, fk);
+    } else if (earlier.name === undefined || fk.name === undefined) {
+      const where = earlier.source === undefined ? '' : ` at ${lineAndColumn(earlier.source)}`;
+      problems.push({
+        message: `foreign key (${fk.columns.join(', ')}) repeats the one${where}; name both or remove one`,
+        source: fk.source,
+      });
+    }
+  }
+  return problems;
+}
+
+function lineAndColumn(location: SourceLocation): string {
+  return `line ${location.line}, column ${location.column}`;
+}

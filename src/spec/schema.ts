@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type { MatchType } from '../model/catalog.js';
+import type { HazardCode } from '../model/plan.js';
+
+/** A foreign key item as the JSON Schema admits it; actions are still in the user's case. */
+export interface ForeignKeyDocument {
+  readonly name?: string;
+  readonly columns: readonly string[];
+  readonly references: string | { readonly table: string; readonly columns: readonly string[] };
+  readonly onDelete?: string;
+  readonly onUpdate?: string;
+  readonly deferrable?: boolean;
+  readonly initiallyDeferred?: boolean;
+  readonly match?: MatchType;
+  readonly notValid?: boolean;
+}
+
+/** The whole spec as the JSON Schema admits it, after YAML has become plain data. */
+export interface SpecDocument {
+  readonly version: 1;
+  readonly schemas?: readonly string[];
+  readonly tables?: Readonly<Record<string, { readonly foreignKeys: readonly ForeignKeyDocument[] }>>;
+  readonly exclude?: readonly string[];
+  readonly policy?: { readonly denyHazards?: readonly HazardCode[] };
+}
+
+export interface SpecValidators {
+  /** The JSON Schema itself, to read allowed keys and values back from. */
+  readonly schema: unknown;
+  readonly spec: ValidateFunction<SpecDocument>;
+  readonly foreignKey: ValidateFunction<ForeignKeyDocument>;
+}
+
+/** `schemas/` ships next to `dist/`; this module sits two levels below the package root in both. */
+const SCHEMA_URL = new URL('../../schemas/fkdiff.schema.json', import.meta.url);
+/** The schema's `$id`, also where `pull` points editors (`# yaml-language-server: $schema=`). */
+export const SCHEMA_ID = 'https://unpkg.com/fkdiff/schemas/fkdiff.schema.json';
+
+let validators: SpecValidators | undefined;
+
+/** Compiled on first use, once: most commands read one spec, and `--help` needs none. */
+export function specValidators(): SpecValidators {
+  validators ??= compileValidators(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as unknown);
+  return validators;
+}
+
+function compileValidators(schema: unknown): SpecValidators {
+  // logger false: nothing in src/spec writes to the console; verbose: errors carry their schema and data.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
+  ajv.addSchema(schemaObject(schema));
+  return {
+    schema,
+    spec: requiredValidator<SpecDocument>(ajv, SCHEMA_ID),
+    foreignKey: requiredValidator<ForeignKeyDocument>(ajv, `${SCHEMA_ID}#/definitions/foreignKey`),
+  };
+}
+
+function schemaObject(schema: unknown): object {
+  if (typeof schema !== 'object' || schema === null)
+    throw new Error(`${SCHEMA_URL.href} is not a JSON Schema`);
+  return schema;
+}
+
+function requiredValidator<T>(ajv: Ajv, ref: string): ValidateFunction<T> {
+  const validate = ajv.getSchema<T>(ref);
+  if (validate === undefined) throw new Error(`${SCHEMA_URL.href} has no ${ref}`);
+  return validate;
+}

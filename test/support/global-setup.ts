@@ -1,0 +1,27 @@
+import type { TestProject } from 'vitest/node';
+import { MYSQL_URL, POSTGRES_URL, probe, REQUIRE_DATABASES } from './targets.js';
+
+/**
+ * Asks each server once whether it is up. Without it, its suites are skipped with a notice; under
+ * FKDIFF_REQUIRE_DATABASES=1 (CI) the run fails instead.
+ */
+export default async function setup(project: TestProject): Promise<void> {
+  const servers = [
+    ['postgres', POSTGRES_URL],
+    ['mysql', MYSQL_URL],
+  ] as const;
+  const missing: string[] = [];
+  const up = { postgres: false, mysql: false };
+  for (const [kind, url] of servers) {
+    const failure = await probe(kind);
+    up[kind] = failure === undefined;
+    if (failure !== undefined) missing.push(`${kind} at ${url.replace(/:[^:@/]*@/, ':***@')}: ${failure}`);
+  }
+  project.provide('servers', up);
+  if (missing.length === 0) return;
+  const notice = missing.map((line) => `  - ${line}`).join('\n');
+  if (REQUIRE_DATABASES) {
+    throw new Error(`FKDIFF_REQUIRE_DATABASES=1 but a database server is unreachable:\n${notice}`);
+  }
+  process.stderr.write(`\nSKIPPING the integration tests of unreachable servers (unit and PGlite tests still run):\n${notice}\n\n`);
+}
