@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Connection } from './db/connection.js';
 import { diff } from './diff/diff.js';
-import { FkdiffError, problemsError, type Problem } from './errors.js';
+import { FkdiffError, problemsError } from './errors.js';
 import { introspect } from './introspect/index.js';
 import type { Change } from './model/change.js';
 import type { Catalog, ForeignKey } from './model/catalog.js';
@@ -33,14 +33,8 @@ export interface Scoped {
 /** Resolves the spec for this connection and reads the catalog it governs. */
 export async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
   const spec = resolveSpec(raw, { dialect: connection.dialect, defaultSchema: connection.defaultSchema });
+  // resolveSpec has already refused keys declared on excluded tables.
   const excluded = compileExclude(spec.exclude);
-  const problems: Problem[] = spec.foreignKeys
-    .filter((fk) => excluded(fk.table))
-    .map((fk) => ({
-      message: `table ${fk.table.schema}.${fk.table.name} is matched by "exclude", so fkdiff does not manage its keys; remove it from "tables" or from "exclude"`,
-      source: fk.source,
-    }));
-  if (problems.length > 0) throw problemsError('SPEC_INVALID', `${spec.file}: invalid spec`, problems);
   const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
   const catalog = await introspect(connection, spec.schemas, referenced);
   return {

@@ -20,6 +20,7 @@ interface ConnectionOptions {
 
 interface PlanCommandOptions extends ConnectionOptions {
   readonly format: OutputFormat;
+  readonly lockTimeout: string;
   readonly out?: string;
   readonly exitCode?: boolean;
   readonly online?: boolean;
@@ -68,18 +69,18 @@ function managedCount(result: PlanResult): number {
   return result.current.foreignKeys.length;
 }
 
-function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeout = '5s'): string {
+function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs: number): string {
   const { plan } = result;
   const dialect = dialectFor(plan.dialect);
   switch (format) {
     case 'text':
-      return renderText(plan, { color: useColor(io.stdout), dialect, managedCount: managedCount(result) });
+      return renderText(plan, { color: useColor(io.stdout, io.env), dialect, managedCount: managedCount(result) });
     case 'sql':
-      return renderSql(plan, { lockTimeout });
+      return renderSql(plan, { dialect, lockTimeoutMs });
     case 'json':
       return renderJson(plan);
     case 'markdown':
-      return renderMarkdown(plan, { dialect, managedCount: managedCount(result) });
+      return renderMarkdown(plan, { dialect, managedCount: managedCount(result), lockTimeoutMs });
   }
 }
 
@@ -96,7 +97,7 @@ async function planCommand(specFile: string, options: PlanCommandOptions, io: Io
   const raw = await loadSpecFile(specFile);
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
     const result = await makePlan(connection, raw, { online: options.online ?? false });
-    io.stdout.write(render(options.format, result, io));
+    io.stdout.write(render(options.format, result, io, parseDuration(options.lockTimeout, '--lock-timeout')));
     if (options.out !== undefined) await writeFile(options.out, renderJson(result.plan));
     return options.exitCode === true && result.plan.steps.length > 0 ? EXIT.pending : EXIT.ok;
   });
@@ -132,7 +133,7 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
         );
       }
     }
-    io.stdout.write(render('text', result, io, options.lockTimeout));
+    io.stdout.write(render('text', result, io, lockTimeoutMs));
     if (plan.steps.length === 0) return EXIT.ok;
 
     const denied = new Set<HazardCode>([...(options.denyHazards ?? []), ...result.spec.denyHazards]);
@@ -165,7 +166,14 @@ async function pullCommand(options: PullCommandOptions, io: Io): Promise<number>
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
     const schemas = options.schema && options.schema.length > 0 ? options.schema : [connection.defaultSchema];
     const catalog = await introspect(connection, schemas);
-    const text = writeSpec(catalog, { schemas, defaultSchema: connection.defaultSchema });
+    // Write rules as the engine understands them: MariaDB reports its default as RESTRICT.
+    const { normalizeAction } = connection.dialect;
+    const foreignKeys = catalog.foreignKeys.map((fk) => ({
+      ...fk,
+      onDelete: normalizeAction(fk.onDelete),
+      onUpdate: normalizeAction(fk.onUpdate),
+    }));
+    const text = writeSpec({ ...catalog, foreignKeys }, { schemas, defaultSchema: connection.defaultSchema });
     if (options.output === undefined) io.stdout.write(text);
     else {
       await writeFile(options.output, text);
@@ -231,6 +239,7 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
       new Option('--format <format>', 'output format').choices(['text', 'sql', 'json', 'markdown']).default('text'),
     )
     .option('--out <file>', 'also write the plan as JSON, for apply --plan')
+    .option('--lock-timeout <duration>', 'lock timeout the sql format sets, as apply would', '5s')
     .option('--exit-code', 'exit 2 when changes are pending')
     .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
     .action(async (spec: string, options: PlanCommandOptions) => setExit(await planCommand(spec, options, io)));

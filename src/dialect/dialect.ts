@@ -30,6 +30,14 @@ export interface DialectCapabilities {
   readonly referencedKey: 'unique' | 'leading-index';
 }
 
+/** Statements (without semicolons) that frame a plan printed as a SQL script, as apply runs it. */
+export interface ScriptFraming {
+  /** Once, before the first step. */
+  readonly prologue: readonly string[];
+  /** Around each transaction group; undefined where DDL commits on its own. */
+  readonly transaction: { readonly begin: readonly string[]; readonly end: readonly string[] } | undefined;
+}
+
 /** Everything dialect-specific that the pure stages need. All SQL text comes from here. */
 export interface Dialect {
   readonly name: DialectName;
@@ -45,4 +53,5 @@ export interface Dialect {
   stepSql(op: StepOp): string;
   /** Definition clause as it appears after ADD CONSTRAINT name, for display. */
   definitionSql(fk: ForeignKey): string;
+  scriptFraming(lockTimeoutMs: number): ScriptFraming;
 }

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect/dialect.js';
-import type { Change, FieldName } from '../model/change.js';
+import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
 import {
   compareForeignKeys,
@@ -153,21 +153,8 @@ const KIND_ORDER: Readonly<Record<Change['kind'], number>> = {
   validate: 5,
 };
 
-function changeTable(change: Change): ForeignKey {
-  switch (change.kind) {
-    case 'replace':
-      return change.to;
-    case 'add':
-    case 'drop':
-    case 'rename':
-    case 'alter':
-    case 'validate':
-      return change.fk;
-  }
-}
-
 export function compareChanges(a: Change, b: Change): number {
-  return compareForeignKeys(changeTable(a), changeTable(b)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+  return compareForeignKeys(changedKey(a), changedKey(b)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 
 /**

@@ -39,3 +39,8 @@ export type Change =
     };
 
 export type ChangeKind = Change['kind'];
+
+/** The key a change is about, as it will be: what sorts changes and groups them by table. */
+export function changedKey(change: Change): ForeignKey {
+  return change.kind === 'replace' ? change.to : change.fk;
+}

@@ -1,45 +1,202 @@
 import type { Dialect } from '../dialect/dialect.js';
-import type { Catalog, ForeignKey, Index } from '../model/catalog.js';
+import type { Problem } from '../errors.js';
+import type { Change } from '../model/change.js';
+import type { Catalog, ForeignKey, Index, SourceLocation, Table } from '../model/catalog.js';
 import { sameTable, tableKey } from '../model/catalog.js';
 import type { DraftStep } from './draft.js';
 
-/** An index serves a foreign key when the key's columns are its leading columns, in order. */
+/*
+ * How InnoDB (MariaDB 10.11, checked on the server) handles the index behind a foreign key on the
+ * owning table, when `ADD CONSTRAINT n FOREIGN KEY (cols)` runs:
+ * - it wants an index named `n` on `cols` (FOREIGN KEY index_name is ignored when the constraint is
+ *   named), and skips it when an index already starts with `cols` and is either longer than `cols`
+ *   or one the user created (a primary or unique key always is);
+ * - an index it created itself on exactly `cols` does not count: it is dropped and `n` replaces
+ *   it. A rename done as drop + add therefore renames the index too;
+ * - when it creates `n` and any index named `n` (names compare case-insensitively) remains on the
+ *   table, the statement fails: "Duplicate key name 'n'" (1061);
+ * - `ALTER TABLE DROP FOREIGN KEY` leaves the index; an index that a key still needs, on either
+ *   side, cannot be dropped: "Cannot drop index 'i': needed in a foreign key constraint" (1553).
+ * information_schema does not tell which indexes InnoDB created, so a plain index named like a key
+ * that is about to be added, on columns that cannot serve that key, is taken for a leftover and
+ * dropped, unless the server is sure to reuse another index (then nothing is in the way) or a key
+ * needs it. InnoDB only ever creates plain (non-unique, whole-column B-tree) indexes, so a unique
+ * or FULLTEXT index in the way is the user's and is never dropped.
+ */
+
+/** An index serves a key's columns when InnoDB can use it: they are its leading columns, in order. */
 export function serves(index: Index, columns: readonly string[]): boolean {
-  return columns.every((column, i) => index.columns[i] === column);
+  return (
+    index.usableForForeignKey &&
+    columns.length > 0 &&
+    columns.length <= index.columns.length &&
+    columns.every((column, i) => index.columns[i] === column)
+  );
+}
+
+/** An index InnoDB certainly uses for `columns` instead of creating one: unique, or longer than them. */
+function certainlyReused(index: Index, columns: readonly string[]): boolean {
+  return serves(index, columns) && (index.unique || index.columns.length > columns.length);
+}
+
+/** MySQL compares index names case-insensitively, accents apart ("É" = "é" ≠ "e"). */
+function sameIndexName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function fkKey(fk: ForeignKey): string {
+  return `${tableKey(fk.table)}\u0000${fk.name}`;
+}
+
+/** An index, named after the key about to be added, that must go before the key can be added. */
+export interface IndexDrop {
+  readonly fk: ForeignKey;
+  readonly index: Index;
 }
 
 /**
- * InnoDB names the index it creates for a foreign key after the constraint, and leaves it behind
- * when the key is dropped. Such a leftover blocks a later key of the same name on other columns
- * ("Duplicate key name"). fkdiff drops a leftover index just before the add that needs its name, and
- * only when no foreign key that remains depends on it; it never drops any other index.
+ * An index in the way of an added key that fkdiff does not drop: another key needs it (`neededBy`),
+ * or InnoDB cannot have created it (`neededBy` undefined: a unique, prefix or FULLTEXT index).
+ */
+export interface IndexConflict extends IndexDrop {
+  readonly neededBy: ForeignKey | undefined;
+}
+
+/** What InnoDB creates for a key: a plain index over whole columns. */
+function couldBeImplicit(index: Index): boolean {
+  return !index.primary && !index.unique && index.usableForForeignKey;
+}
+
+export interface ImplicitIndexPlan {
+  readonly drops: readonly IndexDrop[];
+  readonly conflicts: readonly IndexConflict[];
+}
+
+/** The key (other than through `index`) that would lose its only index if `index` went. */
+function keyNeeding(
+  index: Index,
+  table: Table,
+  live: readonly Index[],
+  remaining: readonly ForeignKey[],
+  added: readonly ForeignKey[],
+): ForeignKey | undefined {
+  const others = live.filter((other) => other !== index);
+  const onlyServedBy = (columns: readonly string[]): boolean =>
+    serves(index, columns) && !others.some((other) => serves(other, columns));
+  // The owning side of an added key gets an index from the server; the referenced side never does.
+  return (
+    remaining.find((fk) => sameTable(fk.table, table.ref) && onlyServedBy(fk.columns)) ??
+    [...remaining, ...added].find(
+      (fk) => sameTable(fk.referencedTable, table.ref) && onlyServedBy(fk.referencedColumns),
+    )
+  );
+}
+
+/**
+ * Which indexes block the keys about to be added (in the order given), and which blockers cannot
+ * be dropped. `dropped` are the keys the plan drops before it adds any; the blocking indexes are
+ * dropped after them and before every add, so that no add reuses an index that is about to go.
+ */
+export function planImplicitIndexes(
+  added: readonly ForeignKey[],
+  current: Catalog,
+  dropped: Iterable<ForeignKey>,
+): ImplicitIndexPlan {
+  const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
+  const droppedKeys = new Set([...dropped].map(fkKey));
+  const remaining = current.foreignKeys.filter((fk) => !droppedKeys.has(fkKey(fk)));
+  const removed = new Set<Index>();
+  const drops: IndexDrop[] = [];
+  const conflicts: IndexConflict[] = [];
+  for (const fk of added) {
+    const table = tables.get(tableKey(fk.table));
+    if (table === undefined) continue;
+    const live = table.indexes.filter((index) => !removed.has(index));
+    const blocker = live.find((index) => !index.primary && sameIndexName(index.name, fk.name));
+    if (blocker === undefined || serves(blocker, fk.columns)) continue;
+    if (live.some((index) => certainlyReused(index, fk.columns))) continue;
+    const neededBy = keyNeeding(blocker, table, live, remaining, added);
+    if (neededBy === undefined && couldBeImplicit(blocker)) {
+      drops.push({ fk, index: blocker });
+      removed.add(blocker);
+    } else {
+      conflicts.push({ fk, index: blocker, neededBy });
+    }
+  }
+  return { drops, conflicts };
+}
+
+/**
+ * The add steps, preceded by a drop of each index that would make one of them fail. Indexes that a
+ * remaining key needs are never dropped (`implicitIndexProblems` reports those adds).
  */
 export function implicitIndexDrops(
   adds: readonly DraftStep[],
   current: Catalog,
   dropped: ReadonlySet<ForeignKey>,
-  _dialect: Dialect,
+  dialect: Dialect,
 ): DraftStep[] {
-  const tables = new Map(current.tables.map((t) => [tableKey(t.ref), t]));
-  const remaining = current.foreignKeys.filter((fk) => !dropped.has(fk));
-  const result: DraftStep[] = [];
-  for (const draft of adds) {
-    const { fk } = draft.op;
-    const table = tables.get(tableKey(fk.table));
-    const sameName = table?.indexes.find((index) => index.name === fk.name && !index.primary);
-    const usable = table?.indexes.some((index) => serves(index, fk.columns)) ?? false;
-    if (table !== undefined && sameName !== undefined && !usable) {
-      const needed = remaining.some(
-        (other) =>
-          sameTable(other.table, fk.table) &&
-          serves(sameName, other.columns) &&
-          !table.indexes.some((index) => index !== sameName && serves(index, other.columns)),
-      );
-      if (!needed) {
-        result.push({ op: { op: 'drop-index', fk, indexName: sameName.name }, hazards: [], separate: false });
-      }
+  if (!dialect.capabilities.implicitForeignKeyIndex) return [...adds];
+  const added = adds.flatMap((draft) => (draft.op.op === 'add' ? [draft.op.fk] : []));
+  const { drops } = planImplicitIndexes(added, current, dropped);
+  const indexSteps = drops.map(({ fk, index }): DraftStep => ({
+    op: { op: 'drop-index', fk, indexName: index.name },
+    hazards: [],
+    separate: false,
+  }));
+  return [...indexSteps, ...adds];
+}
+
+function label(fk: ForeignKey): string {
+  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
+}
+
+/**
+ * Pre-flight problems for dialects whose engine creates an index per key: an added key whose name
+ * is taken by an index that another key needs. The server would fail with "Duplicate key name".
+ */
+export function implicitIndexProblems(
+  changes: readonly Change[],
+  current: Catalog,
+  dialect: Dialect,
+): Problem[] {
+  if (!dialect.capabilities.implicitForeignKeyIndex) return [];
+  const added: ForeignKey[] = [];
+  const dropped: ForeignKey[] = [];
+  const sources = new Map<string, SourceLocation | undefined>();
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'add':
+        added.push(change.fk);
+        sources.set(fkKey(change.fk), change.source);
+        break;
+      case 'drop':
+        dropped.push(change.fk);
+        break;
+      case 'replace':
+        dropped.push(change.from);
+        added.push(change.to);
+        sources.set(fkKey(change.to), change.source);
+        break;
+      case 'rename':
+        if (!dialect.capabilities.renameConstraint) {
+          dropped.push(change.fk);
+          added.push({ ...change.fk, name: change.newName });
+        }
+        break;
+      case 'alter':
+      case 'validate':
+        break;
     }
-    result.push(draft);
   }
-  return result;
+  return planImplicitIndexes(added, current, dropped).conflicts.map(({ fk, index, neededBy }) => ({
+    message:
+      `${label(fk)}: the index ${index.name} (${index.columns.join(', ')}) of ${fk.table.name} has this key's name, ` +
+      `which ${dialect.name} also gives the index it creates for the key, ` +
+      (neededBy === undefined
+        ? 'and it is not one fkdiff may drop'
+        : `and ${label(neededBy)} needs that index`) +
+      `: rename the index (ALTER TABLE … RENAME INDEX) or choose another name for the key`,
+    source: sources.get(fkKey(fk)),
+  }));
 }

@@ -3,7 +3,7 @@ import { diffArrays } from 'diff';
 import type pc from 'picocolors';
 import { tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';
-import type { Change, FieldName } from '../model/change.js';
+import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { HazardCode, Plan, Step, StepOp } from '../model/plan.js';
 import { displayColumns, displayName, displayTable } from './names.js';
 
@@ -71,7 +71,7 @@ export function noChangesLine(plan: Plan, managedCount: number, showName: (name:
 
 /** The table whose foreign keys a change alters. */
 export function changeTable(change: Change): TableRef {
-  return change.kind === 'replace' ? change.to.table : change.fk.table;
+  return changedKey(change).table;
 }
 
 /** The constraint's name before the change, and after it when the change gives it another. */

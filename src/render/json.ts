@@ -389,19 +389,16 @@ function readPlan(value: unknown): Plan {
       `unsupported plan format ${version}: this fkdiff reads format ${FORMAT_VERSION}`,
     );
   }
+  const dialect = readKey(object['dialect'], 'dialect', DIALECTS);
+  const schemas = readArray(object['schemas'], 'schemas', readString);
+  const online = readBoolean(object['online'], 'online');
+  const fingerprint = readString(object['fingerprint'], 'fingerprint');
   const changes = readArray(object['changes'], 'changes', (item, path) =>
     readTagged(item, path, 'kind', CHANGE_READERS),
   );
   const steps = readSteps(object['steps'], 'steps');
   checkDerived(object, changes, steps);
-  return {
-    dialect: readKey(object['dialect'], 'dialect', DIALECTS),
-    schemas: readArray(object['schemas'], 'schemas', readString),
-    online: readBoolean(object['online'], 'online'),
-    changes,
-    steps,
-    fingerprint: readString(object['fingerprint'], 'fingerprint'),
-  };
+  return { dialect, schemas, online, changes, steps, fingerprint };
 }
 
 function parseJsonText(text: string, file: string): unknown {

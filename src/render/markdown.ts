@@ -20,25 +20,21 @@ export interface MarkdownOptions {
   readonly dialect: Dialect;
   /** How many foreign keys the spec manages, for the line an empty plan prints. */
   readonly managedCount: number;
+  /** As apply sets it, for the SQL section. */
+  readonly lockTimeoutMs: number;
 }
 
 const HEADING = '### fkdiff plan';
 const plain = pc.createColors(false);
 
-function longestRun(text: string, char: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 }
 
 /** A code span that holds any text: the fence outgrows the text's backtick runs (CommonMark). */
 function code(text: string): string {
   const safe = escapeUnsafe(text);
-  const fence = '`'.repeat(longestRun(safe, '`') + 1);
+  const fence = '`'.repeat(longestBacktickRun(safe) + 1);
   const pad = /^[` ]|[` ]$/.test(safe) ? ' ' : '';
   return `${fence}${pad}${safe}${pad}${fence}`;
 }
@@ -84,15 +80,16 @@ function hazardsList(plan: Plan): readonly string[] {
   return ['#### Hazards', '', ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazard.message)}`)];
 }
 
-function sqlBlock(plan: Plan, dialect: Dialect): readonly string[] {
+function sqlBlock(plan: Plan, options: MarkdownOptions): readonly string[] {
+  const { dialect } = options;
   const statements = plan.steps.length === 1 ? '1 statement' : `${plan.steps.length} statements`;
   const transactions = transactionGroups(plan.steps).length;
   // Reviewers need to know what a failure part-way leaves behind.
   const atomicity = dialect.capabilities.transactionalDdl
     ? `in ${transactions === 1 ? '1 transaction' : `${transactions} transactions`}`
     : 'each committed on its own';
-  const script = renderSql(plan).trimEnd();
-  const fence = '`'.repeat(Math.max(3, longestRun(script, '`') + 1));
+  const script = renderSql(plan, { dialect, lockTimeoutMs: options.lockTimeoutMs }).trimEnd();
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(script) + 1));
   return ['#### SQL', '', `${statements}, ${atomicity}:`, '', `${fence}sql`, script, fence];
 }
 
@@ -106,7 +103,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
           [summaryLine(summarize(plan.changes))],
           changesTable(plan),
           hazardsList(plan),
-          sqlBlock(plan, options.dialect),
+          sqlBlock(plan, options),
         ];
   return `${sections
     .filter((lines) => lines.length > 0)

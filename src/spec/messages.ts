@@ -6,7 +6,7 @@ import { childOf, isRecord, pointerPath, valueAtPath } from './source.js';
 import type { Path, SpecSource } from './source.js';
 
 /** What `references` accepts, in the words of the docs. */
-export const REFERENCES_FORMS = 'a mapping {table, columns} or a string "table(column, ...)"';
+const REFERENCES_FORMS = 'a mapping {table, columns} or a string "table(column, ...)"';
 
 /** In reading order, so the first problem listed is the first in the file. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
@@ -26,7 +26,8 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
     message,
     source: location,
   });
-  const got = describeValue(valueAtPath(source.data, path));
+  const value = valueAtPath(source.data, path);
+  const got = describeValue(value);
   const label = pathLabel(path);
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -38,7 +39,7 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
     case 'required':
       return at(`missing required key "${String(param(error, 'missingProperty'))}" ${containerLabel(path)}`);
     case 'type':
-      if (path.length === 0 && (got === 'nothing' || got === 'an empty value')) {
+      if (path.length === 0 && (value === undefined || value === null)) {
         return at('the spec is empty: write at least "version: 1"');
       }
       return at(`${label} must be ${expectedType(path, param(error, 'type'))} (got ${got})`);
@@ -54,7 +55,7 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
     case 'uniqueItems': {
       // ajv names the two equal items; the problem is the later one.
       const index = Math.max(Number(param(error, 'i')), Number(param(error, 'j')));
-      const item = childOf(valueAtPath(source.data, path), index);
+      const item = childOf(value, index);
       return at(`${label} lists ${describeValue(item)} twice`, source.valueAt([...path, index]));
     }
     default:
@@ -113,7 +114,7 @@ export function describeValue(value: unknown): string {
 const FOREIGN_KEY_DEPTH = 4;
 
 /** The name of the value at `path`, relative to the foreign key or table it belongs to. */
-export function pathLabel(path: Path): string {
+function pathLabel(path: Path): string {
   if (path.length === 0) return 'the spec';
   if (path[0] !== 'tables' || path.length < 2) return dotted(path);
   if (path.length === 2) return `table ${String(path[1])}`;
@@ -136,7 +137,7 @@ function dotted(path: Path): string {
 }
 
 /** The allowed key the author probably meant: same letters in another case, or at most two edits away. */
-export function nearMiss(key: string, allowed: readonly string[]): string | undefined {
+function nearMiss(key: string, allowed: readonly string[]): string | undefined {
   const sameLetters = allowed.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
   if (sameLetters !== undefined) return sameLetters;
   let best: { candidate: string; distance: number } | undefined;
@@ -148,7 +149,7 @@ export function nearMiss(key: string, allowed: readonly string[]): string | unde
 }
 
 /** Levenshtein distance, one row at a time. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];

@@ -64,12 +64,12 @@ export function parseSpec(text: string, file: string): RawSpec {
   const validateSpec = specValidators().spec;
   const data = source.data;
   const valid = validateSpec(data);
-  const problems = [
-    ...(valid ? [] : schemaProblems(validateSpec.errors ?? [], source)),
-    ...excludeProblems(source),
-  ];
+  const schemaIssues = valid ? [] : schemaProblems(validateSpec.errors ?? [], source);
   const tables = readTables(source);
-  problems.push(...tables.problems);
+  const problems = [
+    ...schemaIssues,
+    ...withoutRepeats([...excludeProblems(source), ...tables.problems], schemaIssues),
+  ];
   if (!valid || problems.length > 0 || tables.value === undefined) {
     throw problemsError('SPEC_INVALID', `${file}: invalid spec`, sortProblems(problems));
   }
@@ -80,6 +80,14 @@ export function parseSpec(text: string, file: string): RawSpec {
     exclude: data.exclude ?? [],
     denyHazards: data.policy?.denyHazards ?? [],
   };
+}
+
+/** One problem per spot: where the schema already complains about a value, its message is enough. */
+function withoutRepeats(problems: readonly Problem[], schemaIssues: readonly Problem[]): Problem[] {
+  const spot = (problem: Problem) =>
+    problem.source ? `${problem.source.line}:${problem.source.column}` : '';
+  const reported = new Set(schemaIssues.map(spot));
+  return problems.filter((problem) => !reported.has(spot(problem)));
 }
 
 function excludeProblems(source: SpecSource): Problem[] {
@@ -177,8 +185,9 @@ function readReferences(source: SpecSource, path: Path, item: unknown): Checked<
       : [{ message: tableRefError(String(table), ref.error), source: location('table') }]),
     ...lengthProblems(columns, referencedColumns, 'references.columns', location('columns')),
   ];
-  if (ref?.ok !== true || referencedColumns === undefined || problems.length > 0)
+  if (ref?.ok !== true || referencedColumns === undefined || problems.length > 0) {
     return { value: undefined, problems };
+  }
   return { value: { table: ref.value, columns: referencedColumns }, problems };
 }
 
@@ -211,7 +220,8 @@ function lengthProblems(
   referencedLabel: string,
   location: SourceLocation,
 ): Problem[] {
-  if (columns === undefined || referenced === undefined || columns.length === referenced.length) return [];
+  // An empty list is the schema's to report.
+  if (!columns?.length || !referenced?.length || columns.length === referenced.length) return [];
   const message = `columns and ${referencedLabel} must have the same length (${columns.length} vs ${referenced.length})`;
   return [{ message, source: location }];
 }

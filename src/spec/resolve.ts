@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect/dialect.js';
+import type { Dialect, DialectCapabilities } from '../dialect/dialect.js';
 import { problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { definitionKey, tableKey } from '../model/catalog.js';
@@ -21,8 +21,16 @@ export interface Spec {
   readonly foreignKeys: readonly DesiredForeignKey[];
 }
 
+/** The part of a dialect that resolving a spec asks about; any `Dialect` is one. */
+export type SpecDialect = Pick<Dialect, 'name' | 'identifierLength' | 'normalizeAction'> & {
+  readonly capabilities: Pick<
+    DialectCapabilities,
+    'deferrable' | 'match' | 'notValid' | 'constraintNameScope' | 'maxIdentifierLength' | 'identifierUnit'
+  >;
+};
+
 export interface ResolveContext {
-  readonly dialect: Dialect;
+  readonly dialect: SpecDialect;
   /** The connection's current schema (PostgreSQL `current_schema()`, MySQL the URL's database). */
   readonly defaultSchema: string;
 }
@@ -53,8 +61,9 @@ export function resolveSpec(raw: RawSpec, context: ResolveContext): Spec {
     }
   }
   problems.push(...nameProblems(resolved, context.dialect), ...repeatedDefinitionProblems(resolved));
-  if (problems.length > 0)
+  if (problems.length > 0) {
     throw problemsError('SPEC_INVALID', `${raw.file}: invalid spec`, sortProblems(problems));
+  }
   return {
     file: raw.file,
     schemas,
@@ -64,7 +73,7 @@ export function resolveSpec(raw: RawSpec, context: ResolveContext): Spec {
   };
 }
 
-function resolveForeignKey(fk: RawForeignKey, table: TableRef, dialect: Dialect): ResolvedForeignKey {
+function resolveForeignKey(fk: RawForeignKey, table: TableRef, dialect: SpecDialect): ResolvedForeignKey {
   const initiallyDeferred = fk.initiallyDeferred?.value ?? false;
   return {
     fk: {
@@ -116,17 +125,20 @@ function tableProblems(table: RawTable, ref: TableRef, scope: TableScope): Probl
 }
 
 /** PostgreSQL-only fields the dialect lacks, and contradictions between the fields. */
-function foreignKeyProblems(fk: RawForeignKey, dialect: Dialect): Problem[] {
+function foreignKeyProblems(fk: RawForeignKey, dialect: SpecDialect): Problem[] {
   const { capabilities } = dialect;
-  const unsupported = [
-    capabilities.deferrable
-      ? []
-      : [named('deferrable', fk.deferrable), named('initiallyDeferred', fk.initiallyDeferred)],
-    capabilities.match ? [] : [named('match', fk.match)],
-    capabilities.notValid ? [] : [named('notValid', fk.notValid)],
-  ].flat();
-  const problems: Problem[] = unsupported.flatMap(({ field, located }) =>
-    located === undefined
+  const postgresOnly: readonly {
+    field: string;
+    located: Located<unknown> | undefined;
+    supported: boolean;
+  }[] = [
+    { field: 'deferrable', located: fk.deferrable, supported: capabilities.deferrable },
+    { field: 'initiallyDeferred', located: fk.initiallyDeferred, supported: capabilities.deferrable },
+    { field: 'match', located: fk.match, supported: capabilities.match },
+    { field: 'notValid', located: fk.notValid, supported: capabilities.notValid },
+  ];
+  const problems = postgresOnly.flatMap(({ field, located, supported }) =>
+    supported || located === undefined
       ? []
       : [
           {
@@ -144,12 +156,8 @@ function foreignKeyProblems(fk: RawForeignKey, dialect: Dialect): Problem[] {
   return problems;
 }
 
-function named(field: string, located: Located<unknown> | undefined) {
-  return { field, located };
-}
-
 /** Names that clash within the dialect's scope (table or schema) or exceed its identifier limit. */
-function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: Dialect): Problem[] {
+function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: SpecDialect): Problem[] {
   const { constraintNameScope, maxIdentifierLength, identifierUnit } = dialect.capabilities;
   const problems: Problem[] = [];
   const seen = new Map<string, SourceLocation | undefined>();
@@ -180,8 +188,8 @@ function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: Dialect)
 }
 
 /**
- * Two keys with the same definition where one has no name: the unnamed one could match either in
- * the database, and both would be created under the same derived name.
+ * Two keys with the same definition where one has no name: the unnamed one would match whichever
+ * key of that definition the database holds, so the plan could not tell them apart.
  */
 function repeatedDefinitionProblems(resolved: readonly ResolvedForeignKey[]): Problem[] {
   const firstByDefinition = new Map<string, DesiredForeignKey>();

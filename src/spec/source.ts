@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, ErrorCode, Node, YAMLError } from 'yaml';
 import { problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
@@ -32,7 +32,7 @@ export function readYaml(text: string, file: string): SpecSource {
       document.errors.map((error) => ({ message: yamlErrorMessage(error), source: locate(error.pos[0]) })),
     );
   }
-  const data = documentData(document, file);
+  const data = documentData(document, file, locate);
   const nodeLocation = (node: Node | undefined): SourceLocation => locate(node?.range?.[0] ?? 0);
   return {
     file,
@@ -64,14 +64,27 @@ function yamlErrorMessage(error: YAMLError): string {
   return YAML_MESSAGES[error.code] ?? error.message;
 }
 
-/** YAML → plain data; an alias to a missing anchor only shows up here. */
-function documentData(document: Document, file: string): unknown {
+/** YAML → plain data; an alias to a missing anchor only shows up here, so it is looked for here. */
+function documentData(document: Document, file: string, locate: (offset: number) => SourceLocation): unknown {
   try {
     return document.toJS();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw syntaxError(file, [{ message, source: undefined }]);
+    const offset = unresolvedAliasOffset(document);
+    throw syntaxError(file, [{ message, source: offset === undefined ? undefined : locate(offset) }]);
   }
+}
+
+function unresolvedAliasOffset(document: Document): number | undefined {
+  let offset: number | undefined;
+  visit(document, {
+    Alias: (_, alias) => {
+      if (alias.resolve(document) !== undefined) return undefined;
+      offset = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 interface Found {

@@ -116,7 +116,7 @@ export function tableRefError(text: string, error: string): string {
 }
 
 /** A name is quoted when reading it back unquoted would change it. */
-export function needsQuoting(name: string): boolean {
+function needsQuoting(name: string): boolean {
   return name === '' || name.includes('.') || name.includes(QUOTE) || name.trim() !== name;
 }
 

@@ -28,7 +28,7 @@ export function writeSpec(catalog: Catalog, options: WriteOptions): string {
       document.createNode({ foreignKeys }),
     );
     // A blank line between tables, for people reading a long pulled file.
-    if (index > 0 && isSpaceable(pair.key)) pair.key.spaceBefore = true;
+    if (index > 0) pair.key.spaceBefore = true;
     tables.items.push(pair);
   }
   document.contents = document.createNode({ version: 1, schemas: flowList(document, schemas), tables });
@@ -76,8 +76,4 @@ function foreignKeyNode(document: Document, fk: ForeignKey): Node {
 
 function flowList(document: Document, items: readonly string[]): Node {
   return document.createNode([...items], { flow: true });
-}
-
-function isSpaceable(node: unknown): node is { spaceBefore: boolean } {
-  return typeof node === 'object' && node !== null && 'spaceBefore' in node;
 }

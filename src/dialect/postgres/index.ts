@@ -78,4 +78,11 @@ export const postgresDialect: Dialect = {
   normalizeAction: (action: ReferentialAction) => action,
   stepSql,
   definitionSql,
+  scriptFraming: (lockTimeoutMs) => ({
+    prologue: [],
+    transaction: {
+      begin: ['BEGIN', `SET LOCAL lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`],
+      end: ['COMMIT'],
+    },
+  }),
 };

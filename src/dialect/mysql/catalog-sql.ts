@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Catalog and session queries for MySQL 8 and MariaDB 10.6+. Values only ever travel as `$n` binds
+ * (Sequelize turns them into `?` placeholders of a prepared statement).
+ *
+ * Each catalog query reads one kind of object for all requested databases in one round trip: a
+ * UNION ALL of one branch per database, each filtering with `= $n`. An equality on the schema
+ * column is what lets MariaDB read information_schema for that database only; `IN (…)`, a join
+ * with JSON_TABLE or an OR makes it open every table of every database on the server.
+ *
+ * information_schema compares names with a case-insensitive collation (utf8mb3_general_ci), while
+ * fkdiff's names are exact; the byte comparisons keep `App` and `app` apart. Within a branch, the
+ * tables are joined on name columns only: a join on the schema columns lets the optimizer drop
+ * one side's `= $n` and scan all databases again.
+ */
+
+/** A branch per database, `$1`…`$count`, joined by UNION ALL. */
+function perDatabase(count: number, branch: (param: string) => string): string {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`a catalog query needs at least one database, got ${count}`);
+  }
+  return Array.from({ length: count }, (_, i) => branch(`$${i + 1}`)).join('\nUNION ALL\n');
+}
+
+/** `column = param`, usable by information_schema's per-database lookup, and exact. */
+function sameName(column: string, param: string): string {
+  return `${column} = ${param} AND CAST(${column} AS BINARY) = CAST(${param} AS BINARY)`;
+}
+
+function sameBytes(a: string, b: string): string {
+  return `CAST(${a} AS BINARY) = CAST(${b} AS BINARY)`;
+}
+
+/**
+ * Foreign keys of the tables in `count` databases (binds: one name each), one row per column:
+ * `schema`, `table`, `name`, `ref_schema`, `ref_table`, `column`, `ref_column`, `position`
+ * (1-based, the key's column order), `on_delete`, `on_update` (`NO ACTION`, `RESTRICT`, …).
+ */
+export function foreignKeysSql(count: number): string {
+  return perDatabase(
+    count,
+    (db) => `SELECT rc.CONSTRAINT_SCHEMA AS \`schema\`,
+       rc.TABLE_NAME AS \`table\`,
+       rc.CONSTRAINT_NAME AS \`name\`,
+       k.REFERENCED_TABLE_SCHEMA AS \`ref_schema\`,
+       k.REFERENCED_TABLE_NAME AS \`ref_table\`,
+       k.COLUMN_NAME AS \`column\`,
+       k.REFERENCED_COLUMN_NAME AS \`ref_column\`,
+       k.ORDINAL_POSITION AS \`position\`,
+       rc.DELETE_RULE AS \`on_delete\`,
+       rc.UPDATE_RULE AS \`on_update\`
+  FROM information_schema.REFERENTIAL_CONSTRAINTS rc
+  JOIN information_schema.KEY_COLUMN_USAGE k
+    ON ${sameBytes('k.CONSTRAINT_NAME', 'rc.CONSTRAINT_NAME')}
+   AND ${sameBytes('k.TABLE_NAME', 'rc.TABLE_NAME')}
+ WHERE ${sameName('rc.CONSTRAINT_SCHEMA', db)}
+   AND ${sameName('k.TABLE_SCHEMA', db)}
+   AND k.REFERENCED_TABLE_NAME IS NOT NULL`,
+  );
+}
+
+/**
+ * Columns of the base tables (system-versioned ones included, views not) in `count` databases, one
+ * row per column: `schema`, `table`, `partitioned` (0/1), `column`, `type`, `nullable` (0/1),
+ * `position`.
+ */
+export function columnsSql(count: number): string {
+  return perDatabase(
+    count,
+    (db) => `SELECT t.TABLE_SCHEMA AS \`schema\`,
+       t.TABLE_NAME AS \`table\`,
+       t.CREATE_OPTIONS LIKE '%partitioned%' AS \`partitioned\`,
+       c.COLUMN_NAME AS \`column\`,
+       c.COLUMN_TYPE AS \`type\`,
+       c.IS_NULLABLE = 'YES' AS \`nullable\`,
+       c.ORDINAL_POSITION AS \`position\`
+  FROM information_schema.TABLES t
+  JOIN information_schema.COLUMNS c
+    ON ${sameBytes('c.TABLE_NAME', 't.TABLE_NAME')}
+ WHERE ${sameName('t.TABLE_SCHEMA', db)}
+   AND ${sameName('c.TABLE_SCHEMA', db)}
+   AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`,
+  );
+}
+
+/**
+ * Every index (primary, unique and plain: InnoDB lets any of them back either side of a foreign key)
+ * in `count` databases, one row per column: `schema`, `table`, `name`, `unique` (0/1), `type`
+ * (`BTREE`, `FULLTEXT`, `SPATIAL`, MariaDB's long-unique `HASH`), `position`, `column` (NULL for a
+ * MySQL functional key part), `sub_part` (prefix length, or NULL).
+ */
+export function indexesSql(count: number): string {
+  return perDatabase(
+    count,
+    (db) => `SELECT s.TABLE_SCHEMA AS \`schema\`,
+       s.TABLE_NAME AS \`table\`,
+       s.INDEX_NAME AS \`name\`,
+       s.NON_UNIQUE = 0 AS \`unique\`,
+       s.INDEX_TYPE AS \`type\`,
+       s.SEQ_IN_INDEX AS \`position\`,
+       s.COLUMN_NAME AS \`column\`,
+       s.SUB_PART AS \`sub_part\`
+  FROM information_schema.STATISTICS s
+ WHERE ${sameName('s.TABLE_SCHEMA', db)}`,
+  );
+}
+
+/** The name MySQL and MariaDB give every primary key. */
+export const PRIMARY_KEY_NAME = 'PRIMARY';
+
+/** One row: `schema` (the connection's database, NULL when none) and `version`. */
+export const CURRENT_DATABASE_SQL = 'SELECT DATABASE() AS `schema`, VERSION() AS `version`';
+
+/**
+ * Takes a server-wide named lock. Binds: `$1` lock name (at most 64 characters on MySQL),
+ * `$2` seconds to wait. One row, `acquired`: 1 taken, 0 timed out, NULL on error. Held by the
+ * session until RELEASE_LOCK or until the connection closes.
+ */
+export const ACQUIRE_LOCK_SQL = 'SELECT GET_LOCK($1, $2) AS `acquired`';
+
+/** Longest lock name both servers take: MySQL counts 64 characters, MariaDB 192 bytes. */
+const MAX_LOCK_NAME_BYTES = 64;
+
+/**
+ * The named lock that keeps two applies to `database` apart: `fkdiff:<database>` when that fits in
+ * 64 bytes, otherwise `fkdiff:` and a hash of the name (a longer name fails with "Identifier name
+ * … is too long" on MariaDB and "Incorrect user-level lock name" on MySQL).
+ */
+export function applyLockName(database: string): string {
+  const readable = `fkdiff:${database}`;
+  if (Buffer.byteLength(readable, 'utf8') <= MAX_LOCK_NAME_BYTES) return readable;
+  return `fkdiff:${createHash('sha256').update(database).digest('hex').slice(0, 40)}`;
+}
+
+/** Bind: `$1` lock name. One row, `released`: 1 released, 0 held by another session, NULL not held. */
+export const RELEASE_LOCK_SQL = 'SELECT RELEASE_LOCK($1) AS `released`';
+
+/**
+ * How many seconds a statement of this session waits for a metadata (table) lock. Bind: `$1` whole
+ * seconds. The CAST is needed: mysql2 sends a JavaScript number as a DOUBLE, which the server
+ * refuses for an integer variable ("Incorrect argument type to variable 'lock_wait_timeout'").
+ */
+export const SET_LOCK_WAIT_TIMEOUT_SQL = 'SET SESSION lock_wait_timeout = CAST($1 AS UNSIGNED)';

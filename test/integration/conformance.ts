@@ -1,0 +1,101 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StepOpKind } from '../../src/model/plan.js';
+import { cli, runScript, tempFile } from '../support/cli.js';
+import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
+import { cases, type CaseContext, type CaseDialect, type ConformanceCase } from './cases.js';
+
+function context(db: TestDatabase, dialect: CaseDialect): CaseContext {
+  return dialect === 'postgres'
+    ? {
+        dialect,
+        schema: db.schema,
+        other: db.otherSchema,
+        q: (name) => `"${name.replaceAll('"', '""')}"`,
+        createOther: `CREATE SCHEMA "${db.otherSchema}";`,
+      }
+    : {
+        dialect,
+        schema: db.schema,
+        other: db.otherSchema,
+        q: (name) => `\`${name.replaceAll('`', '``')}\``,
+        createOther: '',
+      };
+}
+
+function expectedOps(testCase: ConformanceCase, dialect: CaseDialect): readonly StepOpKind[] | undefined {
+  const { ops } = testCase;
+  return Array.isArray(ops) ? ops : (ops as Partial<Record<CaseDialect, readonly StepOpKind[]>>)[dialect];
+}
+
+/** pull output with the test's own database names replaced, so two databases compare equal. */
+function normalized(pulled: string, db: TestDatabase): string {
+  return pulled.replaceAll(db.otherSchema, '<other>').replaceAll(db.schema, '<schema>');
+}
+
+async function prepared(
+  dropLater: TestDatabase[],
+  testCase: ConformanceCase,
+  kind: TargetKind,
+  dialect: CaseDialect,
+) {
+  const db = await createDatabase(kind);
+  dropLater.push(db);
+  const c = context(db, dialect);
+  await db.run(testCase.setup(c));
+  const spec = await tempFile('fkdiff.yaml', testCase.spec(c));
+  return { db, spec };
+}
+
+/**
+ * Every case of the table on one target: plan shows the expected steps; apply converges (the next
+ * plan is empty); pull → plan is empty; the printed SQL run by the database's own client gives the
+ * same foreign keys as apply.
+ */
+export function conformance(target: { readonly kind: TargetKind; readonly dialect: CaseDialect }): void {
+  describe.skipIf(!available(target.kind))(`conformance on ${target.kind}`, () => {
+    const dropLater: TestDatabase[] = [];
+    afterAll(async () => {
+      await Promise.all(dropLater.map((db) => db.drop()));
+    });
+
+    const applicable = cases.filter((c) => (c.dialects ?? ['postgres', 'mysql']).includes(target.dialect));
+    it.each(applicable)('$name', async (testCase) => {
+      const { db, spec } = await prepared(dropLater, testCase, target.kind, target.dialect);
+      const url = ['--url', db.url];
+
+      const planned = await cli(['plan', spec, ...url, '--format', 'json']);
+      expect(planned.stderr).toBe('');
+      expect(planned.code).toBe(0);
+      const plan = JSON.parse(planned.stdout) as { steps: { op: StepOpKind }[] };
+      expect(plan.steps.map((s) => s.op)).toEqual(expectedOps(testCase, target.dialect));
+
+      const sql = await cli(['plan', spec, ...url, '--format', 'sql']);
+      expect(sql.code).toBe(0);
+
+      const applied = await cli(['apply', spec, ...url, '--yes']);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+
+      // Convergence: the next plan is empty.
+      const again = await cli(['plan', spec, ...url, '--exit-code']);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+
+      // pull writes a spec whose plan against the same database is empty.
+      const pulled = await cli(['pull', ...url, '--schema', db.schema]);
+      expect(pulled.code).toBe(0);
+      const pulledSpec = await tempFile('pulled.yaml', pulled.stdout);
+      const fromPull = await cli(['plan', pulledSpec, ...url, '--exit-code']);
+      expect(fromPull.stderr).toBe('');
+      expect(fromPull.code).toBe(0);
+
+      // The printed SQL, run by the database's own client, gives what apply gave.
+      // MySQL scripts name the database; the twin gets the same script with its own names.
+      const twin = await prepared(dropLater, testCase, target.kind, target.dialect);
+      const script = sql.stdout.replaceAll(db.otherSchema, twin.db.otherSchema).replaceAll(db.schema, twin.db.schema);
+      await runScript(twin.db, script);
+      const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
+      expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));
+    });
+  });
+}

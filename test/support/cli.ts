@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { run } from '../../src/cli/main.js';
+import type { Io } from '../../src/cli/io.js';
+import type { TestDatabase } from './targets.js';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process, without a terminal, and captures what it prints. */
+export async function cli(argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    env: { DATABASE_URL: undefined, ...env },
+    interactive: false,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+export async function tempFile(name: string, text: string): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'fkdiff-test-'));
+  const file = join(directory, name);
+  await writeFile(file, text);
+  return file;
+}
+
+const exec = promisify(execFile);
+
+/** Runs a SQL script the way a user would: psql, the mariadb client, or (PGlite) the engine itself. */
+export async function runScript(db: TestDatabase, sql: string): Promise<void> {
+  const file = await tempFile('plan.sql', sql);
+  switch (db.kind) {
+    case 'postgres':
+      await exec('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-q', '-f', file]);
+      break;
+    case 'mysql': {
+      const url = new URL(db.url);
+      const args = ['-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username || 'root')];
+      if (url.password !== '') args.push(`-p${decodeURIComponent(url.password)}`);
+      args.push(db.schema, '-e', `source ${file}`);
+      await exec('mariadb', args);
+      break;
+    }
+    case 'pglite': {
+      const engine = await PGlite.create(db.url.slice('pglite:'.length));
+      try {
+        await engine.exec(sql);
+      } finally {
+        await engine.close();
+      }
+      break;
+    }
+  }
+}
