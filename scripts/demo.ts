@@ -44,7 +44,12 @@ async function editSpec(): Promise<void> {
   const document = parseDocument(before);
   document.setIn(['tables', 'users'], {
     foreignKeys: [
-      { name: 'user_profile_id_fkey', columns: ['profile_id'], references: 'profiles(id)', onDelete: 'set null' },
+      {
+        name: 'user_profile_id_fkey',
+        columns: ['profile_id'],
+        references: 'profiles(id)',
+        onDelete: 'set null',
+      },
     ],
   });
   document.setIn(['tables', 'profiles', 'foreignKeys', 0, 'onDelete'], 'cascade');

@@ -56,7 +56,11 @@ export interface PlanResult extends Scoped {
  * spec + database → plan. Throws PREFLIGHT_FAILED, listing every problem, when a step could not
  * succeed; nothing is executed here.
  */
-export async function makePlan(connection: Connection, raw: RawSpec, options: PlanOptions): Promise<PlanResult> {
+export async function makePlan(
+  connection: Connection,
+  raw: RawSpec,
+  options: PlanOptions,
+): Promise<PlanResult> {
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection.dialect);
   const problems = preflight(changes, scoped.current, connection.dialect);

@@ -30,7 +30,9 @@ function stepFailure(plan: Plan, index: number, error: unknown, afterward: strin
   const timedOut = isLockTimeout(error);
   const message =
     `step ${index + 1} of ${plan.steps.length} failed: ${step?.sql ?? ''}: ${driverMessage(error)}` +
-    (timedOut ? ' (a lock could not be taken in time: retry when the tables are less busy, or raise --lock-timeout)' : '') +
+    (timedOut
+      ? ' (a lock could not be taken in time: retry when the tables are less busy, or raise --lock-timeout)'
+      : '') +
     `. ${afterward}`;
   return new FkdiffError(timedOut ? 'LOCK_TIMEOUT' : 'SQL_FAILED', message, { cause: error });
 }
@@ -40,7 +42,11 @@ function range(from: number, to: number): string {
 }
 
 /** PostgreSQL: each transaction group commits or rolls back whole. */
-async function applyTransactional(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+async function applyTransactional(
+  connection: Connection,
+  plan: Plan,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
   const groups = new Map<number, number[]>();
   plan.steps.forEach((step, index) => {
     groups.set(step.transaction, [...(groups.get(step.transaction) ?? []), index]);
@@ -75,7 +81,11 @@ async function applyTransactional(connection: Connection, plan: Plan, options: A
 }
 
 /** MySQL: every statement commits on its own, under a named lock so that two applies never interleave. */
-async function applyOneByOne(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+async function applyOneByOne(
+  connection: Connection,
+  plan: Plan,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
   const sql = lockSql(connection.dialect.name);
   const lockName = `fkdiff:${connection.defaultSchema}`;
   if (sql.acquire !== undefined && sql.release !== undefined) {

@@ -8,7 +8,14 @@ import { dialectFor } from '../dialect/index.js';
 import { FkdiffError } from '../errors.js';
 import { introspect } from '../introspect/index.js';
 import { HAZARD_CODES, type HazardCode, type Plan } from '../model/plan.js';
-import { parsePlanJson, renderJson, renderMarkdown, renderSql, renderText, type OutputFormat } from '../render/index.js';
+import {
+  parsePlanJson,
+  renderJson,
+  renderMarkdown,
+  renderSql,
+  renderText,
+  type OutputFormat,
+} from '../render/index.js';
 import { resolveSpec, writeSpec } from '../spec/index.js';
 import { confirm, useColor, type Io } from './io.js';
 
@@ -40,7 +47,10 @@ interface PullCommandOptions extends ConnectionOptions {
   readonly output?: string;
 }
 
-async function withConnection<T>(url: string | undefined, work: (connection: Connection) => Promise<T>): Promise<T> {
+async function withConnection<T>(
+  url: string | undefined,
+  work: (connection: Connection) => Promise<T>,
+): Promise<T> {
   const connection = await connect(url);
   try {
     return await work(connection);
@@ -74,7 +84,11 @@ function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs:
   const dialect = dialectFor(plan.dialect);
   switch (format) {
     case 'text':
-      return renderText(plan, { color: useColor(io.stdout, io.env), dialect, managedCount: managedCount(result) });
+      return renderText(plan, {
+        color: useColor(io.stdout, io.env),
+        dialect,
+        managedCount: managedCount(result),
+      });
     case 'sql':
       return renderSql(plan, { dialect, lockTimeoutMs });
     case 'json':
@@ -86,7 +100,9 @@ function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs:
 
 function deniedHazards(plan: Plan, denied: ReadonlySet<HazardCode>): string[] {
   return plan.steps.flatMap((step) =>
-    step.hazards.filter((hazard) => denied.has(hazard.code)).map((hazard) => `${hazard.code}: ${hazard.message}`),
+    step.hazards
+      .filter((hazard) => denied.has(hazard.code))
+      .map((hazard) => `${hazard.code}: ${hazard.message}`),
   );
 }
 
@@ -120,12 +136,16 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
   const lockWaitMs = parseDuration(options.lockWait, '--lock-wait');
   const raw = await loadSpecFile(specFile);
   const saved =
-    options.plan === undefined ? undefined : parsePlanJson(await readFile(options.plan, 'utf8'), options.plan);
+    options.plan === undefined
+      ? undefined
+      : parsePlanJson(await readFile(options.plan, 'utf8'), options.plan);
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
     const result = await makePlan(connection, raw, { online: saved?.online ?? options.online ?? false });
     const { plan } = result;
     if (saved !== undefined && options.plan !== undefined) {
-      const same = saved.fingerprint === plan.fingerprint && saved.steps.map((s) => s.sql).join('\n') === plan.steps.map((s) => s.sql).join('\n');
+      const same =
+        saved.fingerprint === plan.fingerprint &&
+        saved.steps.map((s) => s.sql).join('\n') === plan.steps.map((s) => s.sql).join('\n');
       if (!same) {
         throw new FkdiffError(
           'PLAN_STALE',
@@ -139,7 +159,10 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
     const denied = new Set<HazardCode>([...(options.denyHazards ?? []), ...result.spec.denyHazards]);
     const refused = deniedHazards(plan, denied);
     if (refused.length > 0) {
-      throw new FkdiffError('HAZARD_DENIED', `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`);
+      throw new FkdiffError(
+        'HAZARD_DENIED',
+        `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`,
+      );
     }
     if (options.yes !== true) {
       if (!io.interactive) {
@@ -167,11 +190,11 @@ async function pullCommand(options: PullCommandOptions, io: Io): Promise<number>
     const schemas = options.schema && options.schema.length > 0 ? options.schema : [connection.defaultSchema];
     const catalog = await introspect(connection, schemas);
     // Write rules as the engine understands them: MariaDB reports its default as RESTRICT.
-    const { normalizeAction } = connection.dialect;
+    const { dialect } = connection;
     const foreignKeys = catalog.foreignKeys.map((fk) => ({
       ...fk,
-      onDelete: normalizeAction(fk.onDelete),
-      onUpdate: normalizeAction(fk.onUpdate),
+      onDelete: dialect.normalizeAction(fk.onDelete),
+      onUpdate: dialect.normalizeAction(fk.onUpdate),
     }));
     const text = writeSpec({ ...catalog, foreignKeys }, { schemas, defaultSchema: connection.defaultSchema });
     if (options.output === undefined) io.stdout.write(text);
@@ -218,7 +241,9 @@ Exit codes: 0 success, 1 error, 2 changes pending (--exit-code), 3 denied hazard
 
 export function buildProgram(io: Io, version: string, setExit: (code: number) => void): Command {
   const program = new Command('fkdiff')
-    .description('Declarative foreign keys: diff a YAML spec against the database and plan the ALTER TABLE steps.')
+    .description(
+      'Declarative foreign keys: diff a YAML spec against the database and plan the ALTER TABLE steps.',
+    )
     .version(version, '-v, --version')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run fkdiff --help for usage)')
@@ -236,13 +261,17 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .argument('[spec]', 'spec file', DEFAULT_SPEC)
     .addOption(urlOption())
     .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'sql', 'json', 'markdown']).default('text'),
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'sql', 'json', 'markdown'])
+        .default('text'),
     )
     .option('--out <file>', 'also write the plan as JSON, for apply --plan')
     .option('--lock-timeout <duration>', 'lock timeout the sql format sets, as apply would', '5s')
     .option('--exit-code', 'exit 2 when changes are pending')
     .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
-    .action(async (spec: string, options: PlanCommandOptions) => setExit(await planCommand(spec, options, io)));
+    .action(async (spec: string, options: PlanCommandOptions) => {
+      setExit(await planCommand(spec, options, io));
+    });
 
   program
     .command('apply')
@@ -254,23 +283,37 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', '5s')
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
-    .option('--deny-hazards <codes>', `refuse plans with these hazards (${HAZARD_CODES.join(', ')})`, parseHazards)
-    .action(async (spec: string, options: ApplyCommandOptions) => setExit(await applyCommand(spec, options, io)));
+    .option(
+      '--deny-hazards <codes>',
+      `refuse plans with these hazards (${HAZARD_CODES.join(', ')})`,
+      parseHazards,
+    )
+    .action(async (spec: string, options: ApplyCommandOptions) => {
+      setExit(await applyCommand(spec, options, io));
+    });
 
   program
     .command('pull')
     .description("write the database's foreign keys as a spec")
     .addOption(urlOption())
-    .option('--schema <name>', 'schema (MySQL: database) to read; repeatable (default: the current one)', collect)
+    .option(
+      '--schema <name>',
+      'schema (MySQL: database) to read; repeatable (default: the current one)',
+      collect,
+    )
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action(async (options: PullCommandOptions) => setExit(await pullCommand(options, io)));
+    .action(async (options: PullCommandOptions) => {
+      setExit(await pullCommand(options, io));
+    });
 
   program
     .command('validate')
     .description('check the spec; with a URL also check it against the database, without changing anything')
     .argument('[spec]', 'spec file', DEFAULT_SPEC)
     .addOption(urlOption())
-    .action(async (spec: string, options: ConnectionOptions) => setExit(await validateCommand(spec, options, io)));
+    .action(async (spec: string, options: ConnectionOptions) => {
+      setExit(await validateCommand(spec, options, io));
+    });
 
   return program;
 }

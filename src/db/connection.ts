@@ -41,7 +41,10 @@ function serverEndpoint(target: Extract<Target, { kind: 'server' }>): Endpoint {
     pool: { max: 1, min: 0, idle: 10_000 },
     dialectOptions:
       target.dialect === 'postgres'
-        ? { connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}) }
+        ? {
+            connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+            ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}),
+          }
         : { connectTimeout: CONNECT_TIMEOUT_MS, multipleStatements: false },
   });
   return { sequelize, stop: () => sequelize.close() };
@@ -136,8 +139,12 @@ export async function connect(url: string | undefined): Promise<Connection> {
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);
     if (error instanceof FkdiffError) throw error;
-    throw new FkdiffError('CONNECTION_FAILED', `cannot connect to ${target.display}: ${driverMessage(error)}`, {
-      cause: error,
-    });
+    throw new FkdiffError(
+      'CONNECTION_FAILED',
+      `cannot connect to ${target.display}: ${driverMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

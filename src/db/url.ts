@@ -62,7 +62,10 @@ export function parseTarget(url: string | undefined): Target {
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (scheme.dialect === 'mysql' && database === '') {
-    throw new FkdiffError('URL_INVALID', `${parsed.protocol}// URL must name a database, as in mysql://user@host/app`);
+    throw new FkdiffError(
+      'URL_INVALID',
+      `${parsed.protocol}// URL must name a database, as in mysql://user@host/app`,
+    );
   }
   const user = decodeURIComponent(parsed.username) || (scheme.dialect === 'postgres' ? 'postgres' : 'root');
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';

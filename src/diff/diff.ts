@@ -109,7 +109,7 @@ function matchTable(
 }
 
 function withName(fk: DesiredForeignKey, name: string): ForeignKey {
-  const { source: _source, ...definition } = fk;
+  const { source, ...definition } = fk;
   return { ...definition, name };
 }
 
@@ -117,7 +117,9 @@ function pairChanges(pair: Pair, name: string): Change[] {
   const { current, desired } = pair;
   const fields = REPLACE_FIELDS.filter((field) => differs(field, current, desired));
   if (fields.length > 0) {
-    const deferral = (['deferrable', 'initiallyDeferred'] as const).filter((f) => differs(f, current, desired));
+    const deferral = (['deferrable', 'initiallyDeferred'] as const).filter((f) =>
+      differs(f, current, desired),
+    );
     return [
       {
         kind: 'replace',
@@ -174,8 +176,12 @@ export function diff(
     onDelete: dialect.normalizeAction(fk.onDelete),
     onUpdate: dialect.normalizeAction(fk.onUpdate),
   });
-  const currentByTable = groupBy([...current].sort(compareForeignKeys).map(normalize), (fk) => tableKey(fk.table));
-  const desiredByTable = groupBy([...desired].sort(compareDesired).map(normalize), (fk) => tableKey(fk.table));
+  const currentByTable = groupBy([...current].sort(compareForeignKeys).map(normalize), (fk) =>
+    tableKey(fk.table),
+  );
+  const desiredByTable = groupBy([...desired].sort(compareDesired).map(normalize), (fk) =>
+    tableKey(fk.table),
+  );
   const tables = [...new Set([...currentByTable.keys(), ...desiredByTable.keys()])].sort(compareStrings);
 
   const pairs: Pair[] = [];
@@ -216,9 +222,11 @@ export function diff(
   const changes: Change[] = [
     ...drops.map((fk): Change => ({ kind: 'drop', fk })),
     ...pairs.flatMap((pair) => pairChanges(pair, finalNames.get(pair) ?? pair.current.name)),
-    ...adds.map(
-      (fk): Change => ({ kind: 'add', fk: withName(fk, fk.name ?? nameFor(fk)), source: fk.source }),
-    ),
+    ...adds.map((fk): Change => ({
+      kind: 'add',
+      fk: withName(fk, fk.name ?? nameFor(fk)),
+      source: fk.source,
+    })),
   ];
   return changes.sort(compareChanges);
 }

@@ -23,8 +23,16 @@ function label(fk: ForeignKey): string {
 }
 
 /** Hash of the keys a plan was made from, so that `apply --plan` can tell the database moved on. */
-export function fingerprint(dialect: Dialect, schemas: readonly string[], current: readonly ForeignKey[]): string {
-  const canonical = JSON.stringify([dialect.name, [...schemas].sort(), [...current].sort(compareForeignKeys)]);
+export function fingerprint(
+  dialect: Dialect,
+  schemas: readonly string[],
+  current: readonly ForeignKey[],
+): string {
+  const canonical = JSON.stringify([
+    dialect.name,
+    [...schemas].sort(),
+    [...current].sort(compareForeignKeys),
+  ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
@@ -63,7 +71,11 @@ function validationHazards(fk: ForeignKey, blocksWrites: boolean): Hazard[] {
  * Renames in an order that never takes a name still held by another key of the same scope; a cycle
  * (two keys swapping names) goes through a temporary name.
  */
-function orderRenames(renames: readonly { fk: ForeignKey; newName: string }[], held: Set<string>, dialect: Dialect): StepOp[] {
+function orderRenames(
+  renames: readonly { fk: ForeignKey; newName: string }[],
+  held: Set<string>,
+  dialect: Dialect,
+): StepOp[] {
   const steps: StepOp[] = [];
   let pending = renames.map((r) => ({ fk: r.fk, newName: r.newName }));
   const scoped = (fk: ForeignKey, name: string) => nameScopeKey(fk.table, name, dialect);
@@ -80,7 +92,10 @@ function orderRenames(renames: readonly { fk: ForeignKey; newName: string }[], h
     if (first === undefined) break;
     let temporary = '';
     for (let attempt = 0; temporary === '' || held.has(scoped(first.fk, temporary)); attempt += 1) {
-      temporary = fitIdentifier(`${first.fk.name}_fkdiff_tmp${attempt === 0 ? '' : String(attempt)}`, dialect);
+      temporary = fitIdentifier(
+        `${first.fk.name}_fkdiff_tmp${attempt === 0 ? '' : String(attempt)}`,
+        dialect,
+      );
     }
     steps.push({ op: 'rename', fk: first.fk, newName: temporary });
     held.delete(scoped(first.fk, first.fk.name));
@@ -176,7 +191,9 @@ export function planChanges(
 
   const dropped = new Set(drops.map((d) => d.op.fk));
   const held = new Set(
-    current.foreignKeys.filter((fk) => !dropped.has(fk)).map((fk) => nameScopeKey(fk.table, fk.name, dialect)),
+    current.foreignKeys
+      .filter((fk) => !dropped.has(fk))
+      .map((fk) => nameScopeKey(fk.table, fk.name, dialect)),
   );
   const renameSteps: DraftStep[] = orderRenames(renames, held, dialect).map((op) => ({
     op,
@@ -184,9 +201,7 @@ export function planChanges(
     separate: false,
   }));
 
-  const addSteps = caps.implicitForeignKeyIndex
-    ? implicitIndexDrops(adds, current, dropped, dialect)
-    : adds;
+  const addSteps = caps.implicitForeignKeyIndex ? implicitIndexDrops(adds, current, dropped, dialect) : adds;
   const ordered = [...drops, ...renameSteps, ...alters, ...addSteps, ...validations];
   const steps = assignTransactions(ordered, dialect);
   return {

@@ -47,11 +47,13 @@ function checkKey(
   const missing = (table: Table, columns: readonly string[]): string[] =>
     columns.filter((column) => !table.columns.some((c) => c.name === column));
   if (owner !== undefined) {
-    for (const column of missing(owner, fk.columns)) at(`column ${display(fk.table)}.${column} does not exist`);
+    for (const column of missing(owner, fk.columns))
+      at(`column ${display(fk.table)}.${column} does not exist`);
   }
   if (target !== undefined) {
     const absent = missing(target, fk.referencedColumns);
-    for (const column of absent) at(`referenced column ${display(fk.referencedTable)}.${column} does not exist`);
+    for (const column of absent)
+      at(`referenced column ${display(fk.referencedTable)}.${column} does not exist`);
     if (absent.length === 0 && !hasKeyOn(target, fk.referencedColumns, dialect)) {
       const columns = `${display(fk.referencedTable)} (${fk.referencedColumns.join(', ')})`;
       at(
@@ -85,7 +87,12 @@ export function preflight(changes: readonly Change[], catalog: Catalog, dialect:
       case 'rename': {
         const length = dialect.identifierLength(change.newName);
         return length > dialect.capabilities.maxIdentifierLength
-          ? [{ message: `${display(change.fk.table)}.${change.newName}: name is too long`, source: undefined }]
+          ? [
+              {
+                message: `${display(change.fk.table)}.${change.newName}: name is too long`,
+                source: undefined,
+              },
+            ]
           : [];
       }
       case 'drop':

@@ -29,7 +29,10 @@ export function renderSql(plan: Plan, options: SqlOptions): string {
 
   const framing = options.dialect.scriptFraming(options.lockTimeoutMs);
   const steps = plan.steps.length === 1 ? '1 step' : `${plan.steps.length} steps`;
-  const header = [comment(`fkdiff plan: ${steps}, fingerprint ${plan.fingerprint}`), ...terminated(framing.prologue)];
+  const header = [
+    comment(`fkdiff plan: ${steps}, fingerprint ${plan.fingerprint}`),
+    ...terminated(framing.prologue),
+  ];
   const { transaction } = framing;
   const blocks = transaction
     ? transactionGroups(plan.steps).map((group) => [

@@ -34,7 +34,14 @@ INSERT INTO ${c.q('profiles')} VALUES (1, NULL);
 INSERT INTO ${c.q('users')} VALUES (1, 1, 1);
 `;
 
-const addFk = (c: CaseContext, table: string, name: string, columns: string, target: string, extra = ''): string =>
+const addFk = (
+  c: CaseContext,
+  table: string,
+  name: string,
+  columns: string,
+  target: string,
+  extra = '',
+): string =>
   `ALTER TABLE ${c.q(table)} ADD CONSTRAINT ${c.q(name)} FOREIGN KEY (${columns}) REFERENCES ${c.q(target)} (id) ${extra};\n`;
 
 export const cases: readonly ConformanceCase[] = [
@@ -109,7 +116,9 @@ tables:
   {
     name: 'two keys swap names',
     setup: (c) =>
-      usersProfiles(c) + addFk(c, 'users', 'fk_a', 'org_id', 'orgs') + addFk(c, 'users', 'fk_b', 'profile_id', 'profiles'),
+      usersProfiles(c) +
+      addFk(c, 'users', 'fk_a', 'org_id', 'orgs') +
+      addFk(c, 'users', 'fk_b', 'profile_id', 'profiles'),
     spec: () => `
 version: 1
 tables:
@@ -310,7 +319,9 @@ tables:
   {
     name: 'RESTRICT and NO ACTION are the same rule in InnoDB',
     dialects: ['mysql'],
-    setup: (c) => usersProfiles(c) + addFk(c, 'users', 'users_org_id_fkey', 'org_id', 'orgs', 'ON DELETE RESTRICT ON UPDATE NO ACTION'),
+    setup: (c) =>
+      usersProfiles(c) +
+      addFk(c, 'users', 'users_org_id_fkey', 'org_id', 'orgs', 'ON DELETE RESTRICT ON UPDATE NO ACTION'),
     spec: () => `
 version: 1
 tables:

@@ -25,176 +25,188 @@ function expectOneCleanError(result: { code: number; stdout: string; stderr: str
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe.skipIf(!available('postgres'))('bad input gets a clear error and nothing changes (PostgreSQL)', () => {
-  let db: TestDatabase;
-  const url = () => ['--url', db.url];
-  const keys = async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      const result = await client.query<{ conname: string; confdeltype: string }>(
-        "SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' ORDER BY conname",
-      );
-      return result.rows;
-    } finally {
-      await client.end();
-    }
-  };
+describe.skipIf(!available('postgres'))(
+  'bad input gets a clear error and nothing changes (PostgreSQL)',
+  () => {
+    let db: TestDatabase;
+    const url = () => ['--url', db.url];
+    const keys = async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const result = await client.query<{ conname: string; confdeltype: string }>(
+          "SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' ORDER BY conname",
+        );
+        return result.rows;
+      } finally {
+        await client.end();
+      }
+    };
 
-  beforeAll(async () => {
-    db = await createDatabase('postgres');
-    await db.run(SETUP);
-  });
-  afterAll(async () => db.drop());
+    beforeAll(async () => {
+      db = await createDatabase('postgres');
+      await db.run(SETUP);
+    });
+    afterAll(async () => db.drop());
 
-  it('malformed YAML: file:line:col', async () => {
-    const spec = await tempFile('fkdiff.yaml', 'version: 1\ntables:\n  users: [unclosed\n');
-    const result = await cli(['plan', spec, ...url()]);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain(`${spec}:`);
-    expect(result.stderr).toMatch(/fkdiff\.yaml:\d+:\d+/);
-  });
+    it('malformed YAML: file:line:col', async () => {
+      const spec = await tempFile('fkdiff.yaml', 'version: 1\ntables:\n  users: [unclosed\n');
+      const result = await cli(['plan', spec, ...url()]);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain(`${spec}:`);
+      expect(result.stderr).toMatch(/fkdiff\.yaml:\d+:\d+/);
+    });
 
-  it('unknown key: a hint for the near miss, at its position', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC.replace('onDelete', 'ondelete'));
-    const result = await cli(['plan', spec, ...url()]);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('fkdiff.yaml:7:9');
-    expect(result.stderr).toContain('onDelete');
-  });
+    it('unknown key: a hint for the near miss, at its position', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC.replace('onDelete', 'ondelete'));
+      const result = await cli(['plan', spec, ...url()]);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('fkdiff.yaml:7:9');
+      expect(result.stderr).toContain('onDelete');
+    });
 
-  it('unknown tables and columns, and a target without a unique key: all reported, nothing run', async () => {
-    const spec = await tempFile(
-      'fkdiff.yaml',
-      `version: 1
-tables:
-  users:
-    foreignKeys:
-      - { columns: [team_id], references: teams(id) }
-      - { columns: [org_id], references: orgs(code) }
-`,
-    );
-    const result = await cli(['apply', spec, ...url(), '--yes']);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('PREFLIGHT_FAILED');
-    expect(result.stderr).toContain('fkdiff.yaml:5:9');
-    expect(result.stderr).toContain('referenced table public.teams does not exist');
-    expect(result.stderr).toContain('column public.users.team_id does not exist');
-    expect(result.stderr).toContain('no primary key or unique constraint covers exactly the referenced columns public.orgs (code)');
-    expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
-  });
-
-  it('a missing spec file', async () => {
-    const result = await cli(['plan', '/nonexistent/fkdiff.yaml', ...url()]);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('/nonexistent/fkdiff.yaml: cannot read the spec (no such file)');
-  });
-
-  it('an unreachable host, without the password', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const result = await cli(['plan', spec, '--url', 'postgres://app:s3cretPassw0rd@127.0.0.1:1/app']);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('cannot connect to postgres://app@127.0.0.1:1/app');
-    expect(result.stdout + result.stderr).not.toContain('s3cretPassw0rd');
-  });
-
-  it('DATABASE_URL is the default URL', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const result = await cli(['plan', spec, '--exit-code'], { DATABASE_URL: db.url });
-    expect(result.code).toBe(2);
-  });
-
-  it('--exit-code: 2 while changes are pending; plan changes nothing', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const result = await cli(['plan', spec, ...url(), '--exit-code']);
-    expect(result.code).toBe(2);
-    expect(result.stdout).toContain('users_org_id_fkey');
-    expect(result.stdout).not.toMatch(/\u001b\[/);
-    expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
-  });
-
-  it('apply without a terminal and without --yes refuses', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const result = await cli(['apply', spec, ...url()]);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('--yes');
-    expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
-  });
-
-  it('denied hazards exit 3, from the flag and from the spec policy', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    expectOneCleanError(await cli(['apply', spec, ...url(), '--yes', '--deny-hazards', 'enables-cascade']), 3);
-    const withPolicy = await tempFile('fkdiff.yaml', `${SPEC}policy:\n  denyHazards: [blocks-writes]\n`);
-    expectOneCleanError(await cli(['apply', withPolicy, ...url(), '--yes']), 3);
-    expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
-  });
-
-  it('an unknown hazard code is a usage error', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const result = await cli(['apply', spec, ...url(), '--yes', '--deny-hazards', 'blocks-everything']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('unknown hazard blocks-everything');
-  });
-
-  it('apply --plan refuses a plan made before the database changed', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const planFile = spec.replace('fkdiff.yaml', 'plan.json');
-    expect((await cli(['plan', spec, ...url(), '--out', planFile])).code).toBe(0);
-    const saved = JSON.parse(await readFile(planFile, 'utf8')) as { fingerprint: string };
-    await writeFile(planFile, JSON.stringify({ ...saved, fingerprint: '0000000000000000' }));
-    const result = await cli(['apply', spec, ...url(), '--yes', '--plan', planFile]);
-    expectOneCleanError(result);
-    expect(result.stderr).toContain('PLAN_STALE');
-  });
-
-  it('a failing step rolls the whole transaction back and names the statement and the server message', async () => {
-    const other = await createDatabase('postgres');
-    try {
-      await other.run(`${SETUP}
-        CREATE TABLE teams (id integer PRIMARY KEY);
-        ALTER TABLE users ADD COLUMN team_id integer;
-        INSERT INTO users VALUES (1, NULL, 42);`);
+    it('unknown tables and columns, and a target without a unique key: all reported, nothing run', async () => {
       const spec = await tempFile(
         'fkdiff.yaml',
         `version: 1
 tables:
   users:
     foreignKeys:
+      - { columns: [team_id], references: teams(id) }
+      - { columns: [org_id], references: orgs(code) }
+`,
+      );
+      const result = await cli(['apply', spec, ...url(), '--yes']);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('PREFLIGHT_FAILED');
+      expect(result.stderr).toContain('fkdiff.yaml:5:9');
+      expect(result.stderr).toContain('referenced table public.teams does not exist');
+      expect(result.stderr).toContain('column public.users.team_id does not exist');
+      expect(result.stderr).toContain(
+        'no primary key or unique constraint covers exactly the referenced columns public.orgs (code)',
+      );
+      expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
+    });
+
+    it('a missing spec file', async () => {
+      const result = await cli(['plan', '/nonexistent/fkdiff.yaml', ...url()]);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('/nonexistent/fkdiff.yaml: cannot read the spec (no such file)');
+    });
+
+    it('an unreachable host, without the password', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const result = await cli(['plan', spec, '--url', 'postgres://app:s3cretPassw0rd@127.0.0.1:1/app']);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('cannot connect to postgres://app@127.0.0.1:1/app');
+      expect(result.stdout + result.stderr).not.toContain('s3cretPassw0rd');
+    });
+
+    it('DATABASE_URL is the default URL', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const result = await cli(['plan', spec, '--exit-code'], { DATABASE_URL: db.url });
+      expect(result.code).toBe(2);
+    });
+
+    it('--exit-code: 2 while changes are pending; plan changes nothing', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const result = await cli(['plan', spec, ...url(), '--exit-code']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toContain('users_org_id_fkey');
+      expect(result.stdout).not.toContain('\u001b[');
+      expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
+    });
+
+    it('apply without a terminal and without --yes refuses', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const result = await cli(['apply', spec, ...url()]);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('--yes');
+      expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
+    });
+
+    it('denied hazards exit 3, from the flag and from the spec policy', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      expectOneCleanError(
+        await cli(['apply', spec, ...url(), '--yes', '--deny-hazards', 'enables-cascade']),
+        3,
+      );
+      const withPolicy = await tempFile('fkdiff.yaml', `${SPEC}policy:\n  denyHazards: [blocks-writes]\n`);
+      expectOneCleanError(await cli(['apply', withPolicy, ...url(), '--yes']), 3);
+      expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
+    });
+
+    it('an unknown hazard code is a usage error', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const result = await cli(['apply', spec, ...url(), '--yes', '--deny-hazards', 'blocks-everything']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('unknown hazard blocks-everything');
+    });
+
+    it('apply --plan refuses a plan made before the database changed', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const planFile = spec.replace('fkdiff.yaml', 'plan.json');
+      expect((await cli(['plan', spec, ...url(), '--out', planFile])).code).toBe(0);
+      const saved = JSON.parse(await readFile(planFile, 'utf8')) as { fingerprint: string };
+      await writeFile(planFile, JSON.stringify({ ...saved, fingerprint: '0000000000000000' }));
+      const result = await cli(['apply', spec, ...url(), '--yes', '--plan', planFile]);
+      expectOneCleanError(result);
+      expect(result.stderr).toContain('PLAN_STALE');
+    });
+
+    it('a failing step rolls the whole transaction back and names the statement and the server message', async () => {
+      const other = await createDatabase('postgres');
+      try {
+        await other.run(`${SETUP}
+        CREATE TABLE teams (id integer PRIMARY KEY);
+        ALTER TABLE users ADD COLUMN team_id integer;
+        INSERT INTO users VALUES (1, NULL, 42);`);
+        const spec = await tempFile(
+          'fkdiff.yaml',
+          `version: 1
+tables:
+  users:
+    foreignKeys:
       - { name: renamed_org_fk, columns: [org_id], references: orgs(id) }
       - { columns: [team_id], references: teams(id) }
 `,
-      );
-      const result = await cli(['apply', spec, '--url', other.url, '--yes']);
-      expectOneCleanError(result);
-      expect(result.stderr).toContain('step 2 of 2 failed: ALTER TABLE "public"."users" ADD CONSTRAINT "users_team_id_fkey"');
-      expect(result.stderr).toContain('violates foreign key constraint');
-      expect(result.stderr).toContain('rolled back');
-      const client = new pg.Client({ connectionString: other.url });
-      await client.connect();
-      const names = await client.query<{ conname: string }>("SELECT conname FROM pg_constraint WHERE contype = 'f'");
-      await client.end();
-      expect(names.rows).toEqual([{ conname: 'users_org_id_fkey' }]);
-    } finally {
-      await other.drop();
-    }
-  });
+        );
+        const result = await cli(['apply', spec, '--url', other.url, '--yes']);
+        expectOneCleanError(result);
+        expect(result.stderr).toContain(
+          'step 2 of 2 failed: ALTER TABLE "public"."users" ADD CONSTRAINT "users_team_id_fkey"',
+        );
+        expect(result.stderr).toContain('violates foreign key constraint');
+        expect(result.stderr).toContain('rolled back');
+        const client = new pg.Client({ connectionString: other.url });
+        await client.connect();
+        const names = await client.query<{ conname: string }>(
+          "SELECT conname FROM pg_constraint WHERE contype = 'f'",
+        );
+        await client.end();
+        expect(names.rows).toEqual([{ conname: 'users_org_id_fkey' }]);
+      } finally {
+        await other.drop();
+      }
+    });
 
-  it('a lock held elsewhere: the lock timeout ends the wait, nothing changes', async () => {
-    const spec = await tempFile('fkdiff.yaml', SPEC);
-    const holder = new pg.Client({ connectionString: db.url });
-    await holder.connect();
-    try {
-      await holder.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
-      const result = await cli(['apply', spec, ...url(), '--yes', '--lock-timeout', '300ms']);
-      expectOneCleanError(result);
-      expect(result.stderr).toContain('LOCK_TIMEOUT');
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
-    expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
-  });
-});
+    it('a lock held elsewhere: the lock timeout ends the wait, nothing changes', async () => {
+      const spec = await tempFile('fkdiff.yaml', SPEC);
+      const holder = new pg.Client({ connectionString: db.url });
+      await holder.connect();
+      try {
+        await holder.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+        const result = await cli(['apply', spec, ...url(), '--yes', '--lock-timeout', '300ms']);
+        expectOneCleanError(result);
+        expect(result.stderr).toContain('LOCK_TIMEOUT');
+      } finally {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      }
+      expect(await keys()).toEqual([{ conname: 'users_org_id_fkey', confdeltype: 'a' }]);
+    });
+  },
+);
 
 describe.skipIf(!available('mysql'))('connection errors on MySQL/MariaDB', () => {
   it('a wrong password: one line, no password', async () => {

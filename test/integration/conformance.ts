@@ -92,7 +92,9 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
       // The printed SQL, run by the database's own client, gives what apply gave.
       // MySQL scripts name the database; the twin gets the same script with its own names.
       const twin = await prepared(dropLater, testCase, target.kind, target.dialect);
-      const script = sql.stdout.replaceAll(db.otherSchema, twin.db.otherSchema).replaceAll(db.schema, twin.db.schema);
+      const script = sql.stdout
+        .replaceAll(db.otherSchema, twin.db.otherSchema)
+        .replaceAll(db.schema, twin.db.schema);
       await runScript(twin.db, script);
       const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
       expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));

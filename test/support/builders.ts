@@ -42,13 +42,23 @@ export function table(name: string, columns: readonly string[], options: Partial
     ref: ref(name),
     columns: columns.map((column) => ({ name: column, type: 'integer', nullable: true })),
     indexes: [
-      { name: `${ref(name).name}_pkey`, columns: ['id'], unique: true, primary: true, usableForForeignKey: true },
+      {
+        name: `${ref(name).name}_pkey`,
+        columns: ['id'],
+        unique: true,
+        primary: true,
+        usableForForeignKey: true,
+      },
     ],
     partitioned: false,
     ...options,
   };
 }
 
-export function catalog(tables: readonly Table[], foreignKeys: readonly ForeignKey[], schemas = ['public']): Catalog {
+export function catalog(
+  tables: readonly Table[],
+  foreignKeys: readonly ForeignKey[],
+  schemas = ['public'],
+): Catalog {
   return { dialect: 'postgres', schemas, tables, foreignKeys };
 }

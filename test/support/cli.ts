@@ -15,7 +15,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process, without a terminal, and captures what it prints. */
-export async function cli(argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function cli(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -46,7 +49,14 @@ export async function runScript(db: TestDatabase, sql: string): Promise<void> {
       break;
     case 'mysql': {
       const url = new URL(db.url);
-      const args = ['-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username || 'root')];
+      const args = [
+        '-h',
+        url.hostname,
+        '-P',
+        url.port || '3306',
+        '-u',
+        decodeURIComponent(url.username || 'root'),
+      ];
       if (url.password !== '') args.push(`-p${decodeURIComponent(url.password)}`);
       args.push(db.schema, '-e', `source ${file}`);
       await exec('mariadb', args);

@@ -23,5 +23,7 @@ export default async function setup(project: TestProject): Promise<void> {
   if (REQUIRE_DATABASES) {
     throw new Error(`FKDIFF_REQUIRE_DATABASES=1 but a database server is unreachable:\n${notice}`);
   }
-  process.stderr.write(`\nSKIPPING the integration tests of unreachable servers (unit and PGlite tests still run):\n${notice}\n\n`);
+  process.stderr.write(
+    `\nSKIPPING the integration tests of unreachable servers (unit and PGlite tests still run):\n${notice}\n\n`,
+  );
 }

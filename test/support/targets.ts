@@ -108,7 +108,10 @@ async function mysqlDatabase(): Promise<TestDatabase> {
     schema: name,
     otherSchema: other,
     async run(sql) {
-      const connection = await mysql.createConnection({ uri: withDatabase(MYSQL_URL, name), multipleStatements: true });
+      const connection = await mysql.createConnection({
+        uri: withDatabase(MYSQL_URL, name),
+        multipleStatements: true,
+      });
       try {
         await connection.query(sql);
       } finally {

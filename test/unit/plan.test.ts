@@ -12,7 +12,11 @@ const tables = [
   table('orgs', ['id']),
 ];
 
-function planSql(current: readonly ForeignKey[], desired: readonly DesiredForeignKey[], online = false): string[] {
+function planSql(
+  current: readonly ForeignKey[],
+  desired: readonly DesiredForeignKey[],
+  online = false,
+): string[] {
   const changes = diff(current, desired, postgresDialect);
   return planChanges(changes, catalog(tables, current), postgresDialect, { online }).steps.map((s) => s.sql);
 }
@@ -28,11 +32,24 @@ interface Case {
 }
 
 const cases: readonly Case[] = [
-  { name: 'unchanged schema: empty plan', current: [profileFk], desired: [want({ ...profileFk, table: 'users', references: 'profiles' })], sql: [] },
+  {
+    name: 'unchanged schema: empty plan',
+    current: [profileFk],
+    desired: [want({ ...profileFk, table: 'users', references: 'profiles' })],
+    sql: [],
+  },
   {
     name: 'add',
     current: [],
-    desired: [want({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'user_profile_id_fkey', onDelete: 'set null' })],
+    desired: [
+      want({
+        table: 'users',
+        columns: ['profile_id'],
+        references: 'profiles',
+        name: 'user_profile_id_fkey',
+        onDelete: 'set null',
+      }),
+    ],
     sql: [
       'ALTER TABLE "public"."users" ADD CONSTRAINT "user_profile_id_fkey" FOREIGN KEY ("profile_id") REFERENCES "public"."profiles" ("id") ON DELETE SET NULL',
     ],
@@ -46,7 +63,9 @@ const cases: readonly Case[] = [
   {
     name: 'rename: same definition, other name',
     current: [profileFk],
-    desired: [want({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'user_profile_fk' })],
+    desired: [
+      want({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'user_profile_fk' }),
+    ],
     sql: ['ALTER TABLE "public"."users" RENAME CONSTRAINT "users_profile_id_fkey" TO "user_profile_fk"'],
   },
   {
@@ -68,7 +87,13 @@ const cases: readonly Case[] = [
     name: 'deferrability only: ALTER CONSTRAINT',
     current: [profileFk],
     desired: [
-      want({ table: 'users', columns: ['profile_id'], references: 'profiles', deferrable: true, initiallyDeferred: true }),
+      want({
+        table: 'users',
+        columns: ['profile_id'],
+        references: 'profiles',
+        deferrable: true,
+        initiallyDeferred: true,
+      }),
     ],
     sql: [
       'ALTER TABLE "public"."users" ALTER CONSTRAINT "users_profile_id_fkey" DEFERRABLE INITIALLY DEFERRED',
@@ -106,10 +131,30 @@ const cases: readonly Case[] = [
     name: 'duplicate constraints (sync alter): the closest is kept, the others dropped',
     current: [
       fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_profile_id_fkey' }),
-      fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_profile_id_fkey1', onDelete: 'cascade' }),
-      fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_profile_id_fkey2', onDelete: 'cascade' }),
+      fk({
+        table: 'users',
+        columns: ['profile_id'],
+        references: 'profiles',
+        name: 'users_profile_id_fkey1',
+        onDelete: 'cascade',
+      }),
+      fk({
+        table: 'users',
+        columns: ['profile_id'],
+        references: 'profiles',
+        name: 'users_profile_id_fkey2',
+        onDelete: 'cascade',
+      }),
     ],
-    desired: [want({ table: 'users', columns: ['profile_id'], references: 'profiles', unnamed: true, onDelete: 'cascade' })],
+    desired: [
+      want({
+        table: 'users',
+        columns: ['profile_id'],
+        references: 'profiles',
+        unnamed: true,
+        onDelete: 'cascade',
+      }),
+    ],
     sql: [
       'ALTER TABLE "public"."users" DROP CONSTRAINT "users_profile_id_fkey"',
       'ALTER TABLE "public"."users" DROP CONSTRAINT "users_profile_id_fkey2"',
@@ -126,7 +171,9 @@ const cases: readonly Case[] = [
   },
   {
     name: 'derived name avoids a taken name like PostgreSQL (suffix 1)',
-    current: [fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_org_id_fkey' })],
+    current: [
+      fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_org_id_fkey' }),
+    ],
     desired: [
       want({ table: 'users', columns: ['profile_id'], references: 'profiles', unnamed: true }),
       want({ table: 'users', columns: ['org_id'], references: 'orgs', unnamed: true }),
@@ -196,7 +243,8 @@ describe('diff + plan (PostgreSQL)', () => {
     ];
     const expected = planSql(current, desired);
     expect(planSql([...current].reverse(), [...desired].reverse())).toEqual(expected);
-    expect(planSql([current[1]!, current[2]!, current[0]!], [desired[2]!, desired[0]!, desired[1]!])).toEqual(expected);
+    const rotate = <T>(list: readonly T[]): T[] => [...list.slice(1), ...list.slice(0, 1)];
+    expect(planSql(rotate(current), rotate(rotate(desired)))).toEqual(expected);
   });
 
   it('shortens a derived name past 63 bytes with a hash, keeping distinct names distinct', () => {
@@ -215,7 +263,11 @@ describe('diff + plan (PostgreSQL)', () => {
   });
 
   it('counts bytes, not characters, for non-ASCII names', () => {
-    const changes = diff([], [want({ table: 'ü'.repeat(40), columns: ['id'], references: 'orgs', unnamed: true })], postgresDialect);
+    const changes = diff(
+      [],
+      [want({ table: 'ü'.repeat(40), columns: ['id'], references: 'orgs', unnamed: true })],
+      postgresDialect,
+    );
     const [change] = changes;
     expect(change?.kind).toBe('add');
     if (change?.kind === 'add') expect(Buffer.byteLength(change.fk.name)).toBeLessThanOrEqual(63);
@@ -223,7 +275,11 @@ describe('diff + plan (PostgreSQL)', () => {
 
   it('keeps a partitioned table validated online (PostgreSQL cannot add NOT VALID there)', () => {
     const parts = [table('events', ['id', 'org_id'], { partitioned: true }), table('orgs', ['id'])];
-    const changes = diff([], [want({ table: 'events', columns: ['org_id'], references: 'orgs' })], postgresDialect);
+    const changes = diff(
+      [],
+      [want({ table: 'events', columns: ['org_id'], references: 'orgs' })],
+      postgresDialect,
+    );
     const plan = planChanges(changes, catalog(parts, []), postgresDialect, { online: true });
     expect(plan.steps.map((s) => s.op.op)).toEqual(['add']);
     expect(plan.steps[0]?.sql).not.toContain('NOT VALID');
@@ -263,21 +319,39 @@ describe('diff + plan (PostgreSQL)', () => {
 
 describe('preflight', () => {
   const problems = (desired: DesiredForeignKey) =>
-    preflight(diff([], [desired], postgresDialect), catalog(tables, []), postgresDialect).map((p) => p.message);
+    preflight(diff([], [desired], postgresDialect), catalog(tables, []), postgresDialect).map(
+      (p) => p.message,
+    );
 
   it('reports every missing table and column together', () => {
     expect(problems(want({ table: 'users', columns: ['nope'], references: 'ghosts', name: 'k' }))).toEqual([
       'public.users.k: referenced table public.ghosts does not exist',
       'public.users.k: column public.users.nope does not exist',
     ]);
-    expect(problems(want({ table: 'users', columns: ['org_id'], references: 'orgs', referencedColumns: ['uid'], name: 'k' }))).toEqual([
-      'public.users.k: referenced column public.orgs.uid does not exist',
-    ]);
+    expect(
+      problems(
+        want({
+          table: 'users',
+          columns: ['org_id'],
+          references: 'orgs',
+          referencedColumns: ['uid'],
+          name: 'k',
+        }),
+      ),
+    ).toEqual(['public.users.k: referenced column public.orgs.uid does not exist']);
   });
 
   it('requires a primary key or unique constraint on exactly the referenced columns', () => {
     expect(
-      problems(want({ table: 'profiles', columns: ['user_id'], references: 'users', referencedColumns: ['manager_id'], name: 'k' })),
+      problems(
+        want({
+          table: 'profiles',
+          columns: ['user_id'],
+          references: 'users',
+          referencedColumns: ['manager_id'],
+          name: 'k',
+        }),
+      ),
     ).toEqual([
       'public.profiles.k: no primary key or unique constraint covers exactly the referenced columns public.users (manager_id)',
     ]);
@@ -286,11 +360,23 @@ describe('preflight', () => {
   it('accepts a unique (non-primary) key as the target', () => {
     const withUnique = [
       table('users', ['id', 'email'], {
-        indexes: [{ name: 'users_email_key', columns: ['email'], unique: true, primary: false, usableForForeignKey: true }],
+        indexes: [
+          {
+            name: 'users_email_key',
+            columns: ['email'],
+            unique: true,
+            primary: false,
+            usableForForeignKey: true,
+          },
+        ],
       }),
       table('profiles', ['id', 'email']),
     ];
-    const changes = diff([], [want({ table: 'profiles', columns: ['email'], references: 'users', referencedColumns: ['email'] })], postgresDialect);
+    const changes = diff(
+      [],
+      [want({ table: 'profiles', columns: ['email'], references: 'users', referencedColumns: ['email'] })],
+      postgresDialect,
+    );
     expect(preflight(changes, catalog(withUnique, []), postgresDialect)).toEqual([]);
   });
 });

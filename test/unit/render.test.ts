@@ -60,8 +60,17 @@ function testDialect(name: DialectName, quoteChar: '"' | '`'): Dialect {
     stepSql,
     scriptFraming: (lockTimeoutMs) =>
       name === 'postgres'
-        ? { prologue: [], transaction: { begin: ['BEGIN', `SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`], end: ['COMMIT'] } }
-        : { prologue: [`SET SESSION lock_wait_timeout = ${Math.ceil(lockTimeoutMs / 1000)}`], transaction: undefined },
+        ? {
+            prologue: [],
+            transaction: {
+              begin: ['BEGIN', `SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`],
+              end: ['COMMIT'],
+            },
+          }
+        : {
+            prologue: [`SET SESSION lock_wait_timeout = ${Math.ceil(lockTimeoutMs / 1000)}`],
+            transaction: undefined,
+          },
     definitionSql,
   };
 }
@@ -323,9 +332,12 @@ describe('renderSql', () => {
   });
 
   it('escapes a fingerprint read from a hand-edited plan file', () => {
-    expect(renderSql({ ...mysqlPlan, fingerprint: 'x\nDROP DATABASE shop;' }, { dialect: mysql, lockTimeoutMs: 5000 }).split('\n')[0]).toBe(
-      '-- fkdiff plan: 4 steps, fingerprint x\\nDROP DATABASE shop;',
-    );
+    expect(
+      renderSql(
+        { ...mysqlPlan, fingerprint: 'x\nDROP DATABASE shop;' },
+        { dialect: mysql, lockTimeoutMs: 5000 },
+      ).split('\n')[0],
+    ).toBe('-- fkdiff plan: 4 steps, fingerprint x\\nDROP DATABASE shop;');
   });
 });
 
