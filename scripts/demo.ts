@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import { run } from '../src/cli/main.js';
 import { connect } from '../src/db/connection.js';
 
-const directory = join(process.cwd(), '.fkdiff-demo');
+const directory = '.fkdiff-demo';
 const url = `pglite:${join(directory, 'db')}`;
 const spec = join(directory, 'fkdiff.yaml');
 
@@ -42,18 +42,12 @@ async function createAppTables(): Promise<void> {
 async function editSpec(): Promise<void> {
   const before = await readFile(spec, 'utf8');
   const document = parseDocument(before);
+  const columns = document.createNode(['profile_id'], { flow: true });
   document.setIn(['tables', 'users'], {
-    foreignKeys: [
-      {
-        name: 'user_profile_id_fkey',
-        columns: ['profile_id'],
-        references: 'profiles(id)',
-        onDelete: 'set null',
-      },
-    ],
+    foreignKeys: [{ name: 'user_profile_id_fkey', columns, references: 'profiles(id)', onDelete: 'set null' }],
   });
   document.setIn(['tables', 'profiles', 'foreignKeys', 0, 'onDelete'], 'cascade');
-  const after = document.toString();
+  const after = document.toString({ flowCollectionPadding: false, lineWidth: 0 });
   await writeFile(spec, after);
   console.log(createPatch('fkdiff.yaml', before, after, 'pulled', 'edited').split('\n').slice(2).join('\n'));
 }

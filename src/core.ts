@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Connection } from './db/connection.js';
+import { isLockTimeout, type Connection } from './db/connection.js';
 import { diff } from './diff/diff.js';
 import { FkdiffError, problemsError } from './errors.js';
 import { introspect } from './introspect/index.js';
@@ -7,6 +7,8 @@ import type { Change } from './model/change.js';
 import type { Catalog, ForeignKey } from './model/catalog.js';
 import type { Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
+import { withLockTimeout } from './apply/locks.js';
+import { checkData } from './plan/data-check.js';
 import { preflight } from './plan/preflight.js';
 import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
 
@@ -52,14 +54,21 @@ export interface PlanResult extends Scoped {
   readonly plan: Plan;
 }
 
+export interface MakePlanOptions extends PlanOptions {
+  /** Look for existing rows that would make an add or a validation fail. */
+  readonly checkData: boolean;
+  /** How long the data check may wait for a table lock. */
+  readonly lockTimeoutMs: number;
+}
+
 /**
  * spec + database → plan. Throws PREFLIGHT_FAILED, listing every problem, when a step could not
- * succeed; nothing is executed here.
+ * succeed; nothing is changed here.
  */
 export async function makePlan(
   connection: Connection,
   raw: RawSpec,
-  options: PlanOptions,
+  options: MakePlanOptions,
 ): Promise<PlanResult> {
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection.dialect);
@@ -68,7 +77,32 @@ export async function makePlan(
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }
   const plan = planChanges(changes, scoped.current, connection.dialect, options);
+  const dataProblems = options.checkData
+    ? await checkDataWithin(connection, plan, options.lockTimeoutMs)
+    : [];
+  if (dataProblems.length > 0) {
+    throw problemsError(
+      'PREFLIGHT_FAILED',
+      `${scoped.spec.file}: existing rows would make the plan fail`,
+      dataProblems,
+    );
+  }
   return { ...scoped, plan };
+}
+
+async function checkDataWithin(connection: Connection, plan: Plan, lockTimeoutMs: number) {
+  try {
+    return await withLockTimeout(connection, lockTimeoutMs, (session) =>
+      checkData(session, connection.dialect, plan),
+    );
+  } catch (error) {
+    if (!isLockTimeout(error)) throw error;
+    throw new FkdiffError(
+      'LOCK_TIMEOUT',
+      `the data check waited longer than the lock timeout (${lockTimeoutMs} ms) for a table another session has locked: retry, raise --lock-timeout, or pass --no-check-data`,
+      { cause: error },
+    );
+  }
 }
 
 /** After apply: the database must now match the spec exactly. */

@@ -1,6 +1,7 @@
-import { driverMessage, type Connection, type Session } from '../db/connection.js';
+import { driverMessage, isLockTimeout, type Connection } from '../db/connection.js';
 import { lockSql } from '../dialect/index.js';
 import { FkdiffError } from '../errors.js';
+import { withLockTimeout } from './locks.js';
 import type { Plan, Step } from '../model/plan.js';
 
 export type ApplyEvent =
@@ -18,11 +19,6 @@ export interface ApplyOptions {
 export interface ApplyResult {
   readonly applied: number;
   readonly total: number;
-}
-
-function isLockTimeout(error: unknown): boolean {
-  const original = (error as { original?: { code?: unknown; errno?: unknown } }).original;
-  return original?.code === '55P03' || original?.errno === 1205 || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
 function stepFailure(plan: Plan, index: number, error: unknown, afterward: string): FkdiffError {
@@ -51,13 +47,11 @@ async function applyTransactional(
   plan.steps.forEach((step, index) => {
     groups.set(step.transaction, [...(groups.get(step.transaction) ?? []), index]);
   });
-  const sql = lockSql(connection.dialect.name);
   let applied = 0;
   for (const [transaction, indexes] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
     let current = -1;
     try {
-      await connection.transaction(async (session: Session) => {
-        await session.select(sql.lockTimeout, [sql.lockTimeoutValue(options.lockTimeoutMs)]);
+      await withLockTimeout(connection, options.lockTimeoutMs, async (session) => {
         for (const index of indexes) {
           current = index;
           const step = plan.steps[index];
@@ -87,7 +81,7 @@ async function applyOneByOne(
   options: ApplyOptions,
 ): Promise<ApplyResult> {
   const sql = lockSql(connection.dialect.name);
-  const lockName = `fkdiff:${connection.defaultSchema}`;
+  const lockName = sql.lockName(connection.defaultSchema);
   if (sql.acquire !== undefined && sql.release !== undefined) {
     const [row] = await connection.select<{ acquired: number | string | null }>(sql.acquire, [
       lockName,
@@ -101,22 +95,23 @@ async function applyOneByOne(
     }
   }
   try {
-    await connection.execute(sql.lockTimeout, [sql.lockTimeoutValue(options.lockTimeoutMs)]);
-    for (const [index, step] of plan.steps.entries()) {
-      options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
-      try {
-        await connection.execute(step.sql);
-      } catch (error) {
-        const done = index === 0 ? 'No step was applied' : `${range(1, index)} were applied`;
-        throw stepFailure(
-          plan,
-          index,
-          error,
-          `${done}; ${range(index + 1, plan.steps.length)} were not. Fix the cause and run apply again: it plans from where this run stopped.`,
-        );
+    await withLockTimeout(connection, options.lockTimeoutMs, async () => {
+      for (const [index, step] of plan.steps.entries()) {
+        options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
+        try {
+          await connection.execute(step.sql);
+        } catch (error) {
+          const done = index === 0 ? 'No step was applied' : `${range(1, index)} were applied`;
+          throw stepFailure(
+            plan,
+            index,
+            error,
+            `${done}; ${range(index + 1, plan.steps.length)} were not. Fix the cause and run apply again: it plans from where this run stopped.`,
+          );
+        }
+        options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });
       }
-      options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });
-    }
+    });
   } finally {
     if (sql.release !== undefined) await connection.select(sql.release, [lockName]).catch(() => undefined);
   }

@@ -20,12 +20,14 @@ import { resolveSpec, writeSpec } from '../spec/index.js';
 import { confirm, useColor, type Io } from './io.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
+const DEFAULT_LOCK_TIMEOUT = '5s';
 
 interface ConnectionOptions {
   readonly url?: string;
 }
 
 interface PlanCommandOptions extends ConnectionOptions {
+  readonly checkData: boolean;
   readonly format: OutputFormat;
   readonly lockTimeout: string;
   readonly out?: string;
@@ -34,6 +36,7 @@ interface PlanCommandOptions extends ConnectionOptions {
 }
 
 interface ApplyCommandOptions extends ConnectionOptions {
+  readonly checkData: boolean;
   readonly yes?: boolean;
   readonly plan?: string;
   readonly online?: boolean;
@@ -110,10 +113,15 @@ function deniedHazards(plan: Plan, denied: ReadonlySet<HazardCode>): string[] {
 export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
 async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
+  const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
   const raw = await loadSpecFile(specFile);
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const result = await makePlan(connection, raw, { online: options.online ?? false });
-    io.stdout.write(render(options.format, result, io, parseDuration(options.lockTimeout, '--lock-timeout')));
+    const result = await makePlan(connection, raw, {
+      online: options.online ?? false,
+      checkData: options.checkData,
+      lockTimeoutMs,
+    });
+    io.stdout.write(render(options.format, result, io, lockTimeoutMs));
     if (options.out !== undefined) await writeFile(options.out, renderJson(result.plan));
     return options.exitCode === true && result.plan.steps.length > 0 ? EXIT.pending : EXIT.ok;
   });
@@ -140,7 +148,11 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
       ? undefined
       : parsePlanJson(await readFile(options.plan, 'utf8'), options.plan);
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const result = await makePlan(connection, raw, { online: saved?.online ?? options.online ?? false });
+    const result = await makePlan(connection, raw, {
+      online: saved?.online ?? options.online ?? false,
+      checkData: options.checkData,
+      lockTimeoutMs,
+    });
     const { plan } = result;
     if (saved !== undefined && options.plan !== undefined) {
       const same =
@@ -218,7 +230,11 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
     return EXIT.ok;
   }
   return withConnection(url, async (connection) => {
-    const result = await makePlan(connection, raw, { online: false });
+    const result = await makePlan(connection, raw, {
+      online: false,
+      checkData: true,
+      lockTimeoutMs: parseDuration(DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
+    });
     io.stdout.write(
       `${specFile}: valid for ${connection.display} (${result.spec.foreignKeys.length} foreign key(s); ${result.plan.steps.length} step(s) pending).\n`,
     );
@@ -266,7 +282,12 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
         .default('text'),
     )
     .option('--out <file>', 'also write the plan as JSON, for apply --plan')
-    .option('--lock-timeout <duration>', 'lock timeout the sql format sets, as apply would', '5s')
+    .option(
+      '--lock-timeout <duration>',
+      'longest wait for a table lock (data check; the sql format sets it as apply would)',
+      DEFAULT_LOCK_TIMEOUT,
+    )
+    .option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail')
     .option('--exit-code', 'exit 2 when changes are pending')
     .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
     .action(async (spec: string, options: PlanCommandOptions) => {
@@ -281,8 +302,9 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .option('-y, --yes', 'apply without asking')
     .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
     .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
-    .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', '5s')
+    .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
+    .option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail')
     .option(
       '--deny-hazards <codes>',
       `refuse plans with these hazards (${HAZARD_CODES.join(', ')})`,

@@ -112,6 +112,12 @@ export function driverMessage(error: unknown): string {
   return redactUrls(String(error));
 }
 
+/** PostgreSQL 55P03 lock_not_available, MySQL 1205 ER_LOCK_WAIT_TIMEOUT. */
+export function isLockTimeout(error: unknown): boolean {
+  const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
+  return original?.code === '55P03' || original?.errno === 1205 || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
 export async function connect(url: string | undefined): Promise<Connection> {
   const target = parseTarget(url);
   const dialect = dialectFor(target.dialect);

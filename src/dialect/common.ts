@@ -16,3 +16,32 @@ export function actionClauses(fk: ForeignKey): string {
 export function joinSql(parts: readonly string[]): string {
   return parts.filter((part) => part !== '').join(' ');
 }
+
+/**
+ * One query counting, for each key, the referencing rows without a referenced row (at most
+ * `limit + 1` each, so a table full of violations is not counted to the end). Rows
+ * `{ position, orphans }`, position = index in `fks`. Rows the key does not check are left out:
+ * MATCH SIMPLE skips rows with any NULL in the key, MATCH FULL only rows that are all NULL.
+ */
+export function orphanCountSql(
+  fks: readonly ForeignKey[],
+  quote: (name: string) => string,
+  quoteTable: (ref: ForeignKey['table']) => string,
+  limit: number,
+): string {
+  return fks
+    .map((fk, position) => {
+      const child = fk.columns.map((column) => `c.${quote(column)}`);
+      const matches = fk.columns
+        .map((column, i) => `p.${quote(fk.referencedColumns[i] ?? column)} = c.${quote(column)}`)
+        .join(' AND ');
+      const missing = `NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.referencedTable)} p WHERE ${matches})`;
+      const checked =
+        fk.match === 'full'
+          ? `NOT (${child.map((c) => `${c} IS NULL`).join(' AND ')}) AND (${child.map((c) => `${c} IS NULL`).join(' OR ')} OR ${missing})`
+          : `${child.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${missing}`;
+      const sample = `SELECT 1 FROM ${quoteTable(fk.table)} c WHERE ${checked} LIMIT ${Math.trunc(limit) + 1}`;
+      return `SELECT ${position} AS position, (SELECT count(*) FROM (${sample}) AS orphan) AS orphans`;
+    })
+    .join('\nUNION ALL\n');
+}

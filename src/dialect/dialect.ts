@@ -11,6 +11,8 @@ export interface DialectCapabilities {
   readonly deferrable: boolean;
   /** MATCH FULL is honoured. */
   readonly match: boolean;
+  /** ON DELETE / ON UPDATE SET DEFAULT is enforced (InnoDB parses it, then stores RESTRICT). */
+  readonly setDefault: boolean;
   /** A key can exist unvalidated (NOT VALID) and be validated later. */
   readonly notValid: boolean;
   /** Constraint names are unique per table (PostgreSQL) or per schema/database (MySQL). */
@@ -54,4 +56,6 @@ export interface Dialect {
   /** Definition clause as it appears after ADD CONSTRAINT name, for display. */
   definitionSql(fk: ForeignKey): string;
   scriptFraming(lockTimeoutMs: number): ScriptFraming;
+  /** Counts rows that would fail each key; see `orphanCountSql` in common.ts. */
+  orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
 }

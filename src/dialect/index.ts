@@ -4,11 +4,12 @@ import { CURRENT_SCHEMA_SQL, SET_LOCK_TIMEOUT_SQL } from './postgres/catalog-sql
 import { postgresDialect } from './postgres/index.js';
 import {
   ACQUIRE_LOCK_SQL,
+  applyLockName,
   CURRENT_DATABASE_SQL,
   RELEASE_LOCK_SQL,
   SET_LOCK_WAIT_TIMEOUT_SQL,
 } from './mysql/catalog-sql.js';
-import { mysqlDialect } from './mysql/index.js';
+import { lockWaitSeconds, mysqlDialect } from './mysql/index.js';
 
 export type { Dialect, DialectCapabilities } from './dialect.js';
 
@@ -44,6 +45,8 @@ export interface LockSql {
   /** A named lock held for the whole apply (`$1` name, `$2` seconds to wait; returns `acquired`). */
   readonly acquire: string | undefined;
   readonly release: string | undefined;
+  /** The named lock's name for a database, within the server's length limit. */
+  readonly lockName: (database: string) => string;
 }
 
 export function lockSql(name: DialectName): LockSql {
@@ -55,13 +58,15 @@ export function lockSql(name: DialectName): LockSql {
         lockTimeoutValue: (ms) => `${ms}ms`,
         acquire: undefined,
         release: undefined,
+        lockName: (database) => `fkdiff:${database}`,
       };
     case 'mysql':
       return {
         lockTimeout: SET_LOCK_WAIT_TIMEOUT_SQL,
-        lockTimeoutValue: (ms) => Math.max(1, Math.ceil(ms / 1000)),
+        lockTimeoutValue: lockWaitSeconds,
         acquire: ACQUIRE_LOCK_SQL,
         release: RELEASE_LOCK_SQL,
+        lockName: applyLockName,
       };
   }
 }

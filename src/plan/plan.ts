@@ -36,19 +36,30 @@ export function fingerprint(
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-function cascadeHazard(fk: ForeignKey, before: ForeignKey | undefined): Hazard[] {
-  const hazards: Hazard[] = [];
-  for (const event of ['onDelete', 'onUpdate'] as const) {
-    const action = fk[event];
-    if (ROW_CHANGING.has(action) && before?.[event] !== action) {
-      const verb = event === 'onDelete' ? 'deleting' : 'updating';
-      hazards.push({
-        code: 'enables-cascade',
-        message: `${label(fk)}: ${verb} a row of ${fk.referencedTable.name} will ${action === 'cascade' ? `${event === 'onDelete' ? 'delete' : 'update'} the rows` : action} of ${fk.table.name} that reference it`,
-      });
-    }
+/** What a referential action does to the referencing rows, in words. */
+function consequence(fk: ForeignKey, action: ReferentialAction, event: 'onDelete' | 'onUpdate'): string {
+  const rows = `the rows of ${fk.table.name} that reference it`;
+  const columns = fk.columns.join(', ');
+  switch (action) {
+    case 'cascade':
+      return event === 'onDelete' ? `delete ${rows}` : `update ${columns} in ${rows}`;
+    case 'set null':
+      return `set ${columns} to NULL in ${rows}`;
+    case 'set default':
+      return `set ${columns} to their defaults in ${rows}`;
+    case 'no action':
+    case 'restrict':
+      return `be refused while ${rows} exist`;
   }
-  return hazards;
+}
+
+function cascadeHazard(fk: ForeignKey, before: ForeignKey | undefined): Hazard[] {
+  return (['onDelete', 'onUpdate'] as const)
+    .filter((event) => ROW_CHANGING.has(fk[event]) && before?.[event] !== fk[event])
+    .map((event) => ({
+      code: 'enables-cascade',
+      message: `${label(fk)}: ${event === 'onDelete' ? 'deleting' : 'updating'} a row of ${fk.referencedTable.name} will ${consequence(fk, fk[event], event)}`,
+    }));
 }
 
 function validationHazards(fk: ForeignKey, blocksWrites: boolean): Hazard[] {
@@ -189,11 +200,13 @@ export function planChanges(
     }
   }
 
+  // The differ hands out normalized copies of the current keys: compare by scope and name.
   const dropped = new Set(drops.map((d) => d.op.fk));
+  const freed = new Set([...dropped].map((fk) => nameScopeKey(fk.table, fk.name, dialect)));
   const held = new Set(
     current.foreignKeys
-      .filter((fk) => !dropped.has(fk))
-      .map((fk) => nameScopeKey(fk.table, fk.name, dialect)),
+      .map((fk) => nameScopeKey(fk.table, fk.name, dialect))
+      .filter((key) => !freed.has(key)),
   );
   const renameSteps: DraftStep[] = orderRenames(renames, held, dialect).map((op) => ({
     op,

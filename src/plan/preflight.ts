@@ -3,6 +3,7 @@ import type { Problem } from '../errors.js';
 import type { Change } from '../model/change.js';
 import type { Catalog, ForeignKey, SourceLocation, Table } from '../model/catalog.js';
 import { tableKey } from '../model/catalog.js';
+import { implicitIndexProblems } from './implicit-indexes.js';
 
 function display(ref: { schema: string; name: string }): string {
   return `${ref.schema}.${ref.name}`;
@@ -63,6 +64,12 @@ function checkKey(
       );
     }
   }
+  if (!dialect.capabilities.setDefault) {
+    for (const event of ['onDelete', 'onUpdate'] as const) {
+      if (fk[event] === 'set default')
+        at(`${event}: set default is not supported by ${dialect.name} (InnoDB)`);
+    }
+  }
   const length = dialect.identifierLength(fk.name);
   if (length > dialect.capabilities.maxIdentifierLength) {
     at(
@@ -78,7 +85,7 @@ function checkKey(
  */
 export function preflight(changes: readonly Change[], catalog: Catalog, dialect: Dialect): Problem[] {
   const tables = new Map(catalog.tables.map((table) => [tableKey(table.ref), table]));
-  return changes.flatMap((change): Problem[] => {
+  const perChange = changes.flatMap((change): Problem[] => {
     switch (change.kind) {
       case 'add':
         return checkKey(change.fk, change.source, tables, dialect);
@@ -101,4 +108,5 @@ export function preflight(changes: readonly Change[], catalog: Catalog, dialect:
         return [];
     }
   });
+  return [...perChange, ...implicitIndexProblems(changes, catalog, dialect)];
 }

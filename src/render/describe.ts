@@ -237,7 +237,7 @@ export function describeStep(op: StepOp): string {
     case 'validate':
       return `validate ${fk}`;
     case 'drop-index':
-      return `drop index ${displayName(op.indexName)} on ${displayTable(op.fk.table)}, created for foreign key ${displayName(op.fk.name)}`;
+      return `drop index ${displayName(op.indexName)} on ${displayTable(op.fk.table)}: a leftover of an earlier key, in the way of foreign key ${displayName(op.fk.name)}`;
     default:
       return assertNever(op);
   }

@@ -171,7 +171,14 @@ tables:
       - { columns: [team_id], references: teams(id) }
 `,
         );
-        const result = await cli(['apply', spec, '--url', other.url, '--yes']);
+        const checked = await cli(['apply', spec, '--url', other.url, '--yes']);
+        expectOneCleanError(checked);
+        expect(checked.stderr).toContain('existing rows would make the plan fail');
+        expect(checked.stderr).toContain(
+          'fkdiff.yaml:6:9: public.users.users_team_id_fkey: 1 row of users (team_id) match no row of public.teams',
+        );
+
+        const result = await cli(['apply', spec, '--url', other.url, '--yes', '--no-check-data']);
         expectOneCleanError(result);
         expect(result.stderr).toContain(
           'step 2 of 2 failed: ALTER TABLE "public"."users" ADD CONSTRAINT "users_team_id_fkey"',

@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/db/connection.js';
+import { columnsSql, foreignKeysSql, indexesSql } from '../../src/dialect/mysql/catalog-sql.js';
 import { mysqlDialect } from '../../src/dialect/mysql/index.js';
 import { diff } from '../../src/diff/diff.js';
 import { introspectMysql } from '../../src/introspect/mysql.js';
@@ -218,6 +219,20 @@ CREATE TABLE ${O}.elsewhere (id INT PRIMARY KEY, a INT, CONSTRAINT elsewhere_fk 
       asDesired(fk.name === 'child_self' ? { ...fk, onDelete: 'cascade' } : fk),
     );
     expect(diff(catalog.foreignKeys, desired, mysqlDialect).map((c) => c.kind)).toEqual(['replace']);
+  });
+
+  it.each([
+    ['foreign keys', foreignKeysSql],
+    ['columns', columnsSql],
+    ['indexes', indexesSql],
+  ])('reads the %s of the requested databases only, not of every database (MariaDB)', async (_what, sql) => {
+    if (!connection.serverVersion.includes('MariaDB')) return;
+    const plan = await connection.select<{ Extra: string | null }>(`EXPLAIN ${sql(2)}`, [
+      db.schema,
+      db.otherSchema,
+    ]);
+    expect(plan.length).toBeGreaterThan(0);
+    for (const row of plan) expect(row.Extra).toContain('Scanned 1 database');
   });
 
   it('reads nothing for no databases', async () => {

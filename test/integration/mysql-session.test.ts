@@ -75,6 +75,46 @@ describe.skipIf(!available('mysql'))('mysql session SQL for apply', () => {
     ]);
   });
 
+  it('counts the rows that would make an add fail, as InnoDB checks them', async () => {
+    await db.run(`
+CREATE TABLE tenants (code VARCHAR(10) NOT NULL, region INT NOT NULL, PRIMARY KEY (code, region));
+CREATE TABLE sites (id INT PRIMARY KEY, tenant VARCHAR(10), region INT);
+INSERT INTO tenants VALUES ('acme', 1);
+INSERT INTO sites VALUES (1, 'ACME', 1), (2, 'acme', 2), (3, NULL, 9), (4, 'nobody', NULL), (5, 'ghost', 1), (6, 'ghost', 3);
+`);
+    const fk = {
+      name: 'sites_tenant_fk',
+      table: { schema: db.schema, name: 'sites' },
+      columns: ['tenant', 'region'],
+      referencedTable: { schema: db.schema, name: 'tenants' },
+      referencedColumns: ['code', 'region'],
+      onDelete: 'no action',
+      onUpdate: 'no action',
+      deferrable: false,
+      initiallyDeferred: false,
+      match: 'simple',
+      validated: true,
+    } as const;
+    // 'ACME' matches 'acme' under the case-insensitive collation; rows with a NULL are not checked.
+    const counted = await first.select<{ position: number; orphans: number }>(
+      mysqlDialect.orphanCountSql([fk, fk], 1),
+    );
+    expect(counted.map((row) => [row.position, row.orphans])).toEqual([
+      [0, 2],
+      [1, 2],
+    ]);
+    await expect(
+      first.execute(mysqlDialect.stepSql({ op: 'add', fk, notValid: false })),
+    ).rejects.toMatchObject({
+      original: { errno: 1452 },
+    });
+    await db.run("DELETE FROM sites WHERE tenant <> 'acme' OR region <> 1;");
+    expect(await first.select(mysqlDialect.orphanCountSql([fk], 1000))).toEqual([
+      { position: 0, orphans: 0 },
+    ]);
+    await first.execute(mysqlDialect.stepSql({ op: 'add', fk, notValid: false }));
+  });
+
   it('makes a DDL step give up when another session holds the table: error 1205', async () => {
     const holder = await mysql.createConnection({ uri: db.url });
     try {

@@ -54,6 +54,7 @@ describe('mysql capabilities', () => {
       renameConstraint: false,
       deferrable: false,
       match: false,
+      setDefault: false,
       notValid: false,
       constraintNameScope: 'schema',
       maxIdentifierLength: 64,

@@ -170,6 +170,18 @@ const cases: readonly Case[] = [
     ],
   },
   {
+    name: 'a rename takes the name of a dropped key directly, without a temporary name',
+    current: [
+      fk({ table: 'users', columns: ['org_id'], references: 'orgs', name: 'x' }),
+      fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'y' }),
+    ],
+    desired: [want({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'x' })],
+    sql: [
+      'ALTER TABLE "public"."users" DROP CONSTRAINT "x"',
+      'ALTER TABLE "public"."users" RENAME CONSTRAINT "y" TO "x"',
+    ],
+  },
+  {
     name: 'derived name avoids a taken name like PostgreSQL (suffix 1)',
     current: [
       fk({ table: 'users', columns: ['profile_id'], references: 'profiles', name: 'users_org_id_fkey' }),

@@ -47,6 +47,7 @@ function testDialect(name: DialectName, quoteChar: '"' | '`'): Dialect {
       deferrable: name === 'postgres',
       match: name === 'postgres',
       notValid: name === 'postgres',
+      setDefault: name === 'postgres',
       constraintNameScope: name === 'postgres' ? 'table' : 'schema',
       maxIdentifierLength: name === 'postgres' ? 63 : 64,
       identifierUnit: name === 'postgres' ? 'bytes' : 'characters',
@@ -58,6 +59,7 @@ function testDialect(name: DialectName, quoteChar: '"' | '`'): Dialect {
     identifierLength: (identifier) => identifier.length,
     normalizeAction: (action) => action,
     stepSql,
+    orphanCountSql: () => '',
     scriptFraming: (lockTimeoutMs) =>
       name === 'postgres'
         ? {
@@ -280,7 +282,7 @@ describe('renderSql', () => {
         'ALTER TABLE `shop`.`orders` DROP FOREIGN KEY `orders_coupon_id_fkey`;',
         '-- drop foreign key orders_user_id_fkey on shop.orders',
         'ALTER TABLE `shop`.`orders` DROP FOREIGN KEY `orders_user_id_fkey`;',
-        '-- drop index orders_coupon_id_fkey on shop.orders, created for foreign key orders_coupon_id_fkey',
+        '-- drop index orders_coupon_id_fkey on shop.orders: a leftover of an earlier key, in the way of foreign key orders_coupon_id_fkey',
         'ALTER TABLE `shop`.`orders` DROP INDEX `orders_coupon_id_fkey`;',
         '-- add foreign key orders_user_id_fkey on shop.orders',
         'ALTER TABLE `shop`.`orders` ADD CONSTRAINT `orders_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `shop`.`users` (`id`) ON DELETE CASCADE;',

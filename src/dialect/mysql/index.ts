@@ -2,7 +2,7 @@ import type { Dialect, ScriptFraming } from '../dialect.js';
 import type { ForeignKey, ReferentialAction, TableRef } from '../../model/catalog.js';
 import type { StepOp } from '../../model/plan.js';
 import { FkdiffError } from '../../errors.js';
-import { actionClauses, joinSql } from '../common.js';
+import { actionClauses, joinSql, orphanCountSql } from '../common.js';
 
 /** The one quoting function: backticks, inner backticks doubled. */
 function quoteIdentifier(name: string): string {
@@ -23,7 +23,7 @@ function identifierLength(name: string): number {
   return Array.from(name).length;
 }
 
-/** InnoDB checks RESTRICT and NO ACTION alike, immediately; MariaDB reports RESTRICT, MySQL NO ACTION. */
+/** InnoDB checks RESTRICT and NO ACTION alike, immediately; for a rule left out MariaDB reports RESTRICT, MySQL NO ACTION. */
 function normalizeAction(action: ReferentialAction): ReferentialAction {
   return action === 'restrict' ? 'no action' : action;
 }
@@ -99,6 +99,7 @@ export const mysqlDialect: Dialect = {
     renameConstraint: false,
     deferrable: false,
     match: false,
+    setDefault: false,
     notValid: false,
     constraintNameScope: 'schema',
     maxIdentifierLength: 64,
@@ -116,4 +117,6 @@ export const mysqlDialect: Dialect = {
   stepSql,
   definitionSql,
   scriptFraming,
+  // InnoDB checks MATCH SIMPLE and compares with the columns' collations, as `=` does.
+  orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
 };

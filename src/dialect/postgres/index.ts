@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js';
 import type { ForeignKey, ReferentialAction, TableRef } from '../../model/catalog.js';
 import type { StepOp } from '../../model/plan.js';
-import { actionClauses, joinSql } from '../common.js';
+import { actionClauses, joinSql, orphanCountSql } from '../common.js';
 
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -65,6 +65,7 @@ export const postgresDialect: Dialect = {
     renameConstraint: true,
     deferrable: true,
     match: true,
+    setDefault: true,
     notValid: true,
     constraintNameScope: 'table',
     maxIdentifierLength: 63,
@@ -78,6 +79,7 @@ export const postgresDialect: Dialect = {
   normalizeAction: (action: ReferentialAction) => action,
   stepSql,
   definitionSql,
+  orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
   scriptFraming: (lockTimeoutMs) => ({
     prologue: [],
     transaction: {
