@@ -44,7 +44,9 @@ async function editSpec(): Promise<void> {
   const document = parseDocument(before);
   const columns = document.createNode(['profile_id'], { flow: true });
   document.setIn(['tables', 'users'], {
-    foreignKeys: [{ name: 'user_profile_id_fkey', columns, references: 'profiles(id)', onDelete: 'set null' }],
+    foreignKeys: [
+      { name: 'user_profile_id_fkey', columns, references: 'profiles(id)', onDelete: 'set null' },
+    ],
   });
   document.setIn(['tables', 'profiles', 'foreignKeys', 0, 'onDelete'], 'cascade');
   const after = document.toString({ flowCollectionPadding: false, lineWidth: 0 });

@@ -33,8 +33,9 @@ function stepFailure(plan: Plan, index: number, error: unknown, afterward: strin
   return new FkdiffError(timedOut ? 'LOCK_TIMEOUT' : 'SQL_FAILED', message, { cause: error });
 }
 
+/** `step 3 was` / `steps 1–3 were`. */
 function range(from: number, to: number): string {
-  return from === to ? `step ${from}` : `steps ${from}–${to}`;
+  return from === to ? `step ${from} was` : `steps ${from}–${to} were`;
 }
 
 /** PostgreSQL: each transaction group commits or rolls back whole. */
@@ -65,7 +66,7 @@ async function applyTransactional(
       const committed =
         applied === 0
           ? 'It was rolled back: the database is unchanged.'
-          : `Its transaction was rolled back; ${range(1, applied)} had already been committed: run apply again to finish.`;
+          : `Its transaction was rolled back; ${range(1, applied)} already committed: run apply again to finish.`;
       throw stepFailure(plan, current, error, committed);
     }
     applied += indexes.length;
@@ -101,12 +102,12 @@ async function applyOneByOne(
         try {
           await connection.execute(step.sql);
         } catch (error) {
-          const done = index === 0 ? 'No step was applied' : `${range(1, index)} were applied`;
+          const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
           throw stepFailure(
             plan,
             index,
             error,
-            `${done}; ${range(index + 1, plan.steps.length)} were not. Fix the cause and run apply again: it plans from where this run stopped.`,
+            `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
           );
         }
         options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });

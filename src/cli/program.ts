@@ -20,6 +20,11 @@ import { resolveSpec, writeSpec } from '../spec/index.js';
 import { confirm, useColor, type Io } from './io.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
+
+/** `1 step`, `2 steps`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 const DEFAULT_LOCK_TIMEOUT = '5s';
 
 interface ConnectionOptions {
@@ -183,7 +188,7 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
           'refusing to change the database without a terminal to confirm: pass --yes to apply non-interactively',
         );
       }
-      if (!(await confirm(`Apply ${plan.steps.length} step(s) to ${connection.display}?`))) {
+      if (!(await confirm(`Apply ${count(plan.steps.length, 'step')} to ${connection.display}?`))) {
         throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
       }
     }
@@ -191,7 +196,7 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
     const applied = await applyPlan(connection, plan, { lockTimeoutMs, lockWaitMs, onEvent: progress(io) });
     await verify(connection, raw);
     io.stdout.write(
-      `Applied ${applied.applied} step(s) in ${Date.now() - started} ms; the database now matches ${result.spec.file}.\n`,
+      `Applied ${count(applied.applied, 'step')} in ${Date.now() - started} ms; the database now matches ${result.spec.file}.\n`,
     );
     return EXIT.ok;
   });
@@ -212,7 +217,7 @@ async function pullCommand(options: PullCommandOptions, io: Io): Promise<number>
     if (options.output === undefined) io.stdout.write(text);
     else {
       await writeFile(options.output, text);
-      io.stdout.write(`Wrote ${catalog.foreignKeys.length} foreign key(s) to ${options.output}.\n`);
+      io.stdout.write(`Wrote ${count(catalog.foreignKeys.length, 'foreign key')} to ${options.output}.\n`);
     }
     return EXIT.ok;
   });
@@ -225,7 +230,7 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
     // Offline: the file's syntax and shape, resolved as for PostgreSQL's default schema.
     const spec = resolveSpec(raw, { dialect: dialectFor('postgres'), defaultSchema: 'public' });
     io.stdout.write(
-      `${specFile}: valid (${spec.foreignKeys.length} foreign key(s)); pass --url to check it against a database too.\n`,
+      `${specFile}: valid (${count(spec.foreignKeys.length, 'foreign key')}); pass --url to check it against a database too.\n`,
     );
     return EXIT.ok;
   }
@@ -236,7 +241,7 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
       lockTimeoutMs: parseDuration(DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     });
     io.stdout.write(
-      `${specFile}: valid for ${connection.display} (${result.spec.foreignKeys.length} foreign key(s); ${result.plan.steps.length} step(s) pending).\n`,
+      `${specFile}: valid for ${connection.display} (${count(result.spec.foreignKeys.length, 'foreign key')}; ${count(result.plan.steps.length, 'step')} pending).\n`,
     );
     return EXIT.ok;
   });

@@ -21,6 +21,8 @@ export interface ConformanceCase {
   readonly dialects?: readonly CaseDialect[];
   readonly setup: (c: CaseContext) => string;
   readonly spec: (c: CaseContext) => string;
+  /** Extra options for plan and apply. */
+  readonly flags?: readonly string[];
   /** The plan's step kinds, in order, per dialect (or the same for all). */
   readonly ops: readonly StepOpKind[] | Readonly<Partial<Record<CaseDialect, readonly StepOpKind[]>>>;
 }
@@ -267,6 +269,21 @@ tables:
         references: orgs(id)
 `,
     ops: ['validate'],
+  },
+  {
+    name: 'online: added NOT VALID, then validated in a transaction of its own',
+    dialects: ['postgres'],
+    flags: ['--online'],
+    setup: usersProfiles,
+    spec: () => `
+version: 1
+tables:
+  users:
+    foreignKeys:
+      - columns: [org_id]
+        references: orgs(id)
+`,
+    ops: ['add', 'validate'],
   },
   {
     name: 'new key kept NOT VALID',

@@ -62,17 +62,18 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
     it.each(applicable)('$name', async (testCase) => {
       const { db, spec } = await prepared(dropLater, testCase, target.kind, target.dialect);
       const url = ['--url', db.url];
+      const flags = testCase.flags ?? [];
 
-      const planned = await cli(['plan', spec, ...url, '--format', 'json']);
+      const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
       expect(planned.stderr).toBe('');
       expect(planned.code).toBe(0);
       const plan = JSON.parse(planned.stdout) as { steps: { op: StepOpKind }[] };
       expect(plan.steps.map((s) => s.op)).toEqual(expectedOps(testCase, target.dialect));
 
-      const sql = await cli(['plan', spec, ...url, '--format', 'sql']);
+      const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
       expect(sql.code).toBe(0);
 
-      const applied = await cli(['apply', spec, ...url, '--yes']);
+      const applied = await cli(['apply', spec, ...url, ...flags, '--yes']);
       expect(applied.stderr).toBe('');
       expect(applied.code).toBe(0);
 
