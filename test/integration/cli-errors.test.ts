@@ -30,18 +30,10 @@ describe.skipIf(!available('postgres'))(
   () => {
     let db: TestDatabase;
     const url = () => ['--url', db.url];
-    const keys = async () => {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      try {
-        const result = await client.query<{ conname: string; confdeltype: string }>(
-          "SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' ORDER BY conname",
-        );
-        return result.rows;
-      } finally {
-        await client.end();
-      }
-    };
+    const keys = () =>
+      db.query<{ conname: string; confdeltype: string }>(
+        "SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' ORDER BY conname",
+      );
 
     beforeAll(async () => {
       db = await createDatabase('postgres');
@@ -185,13 +177,8 @@ tables:
         );
         expect(result.stderr).toContain('violates foreign key constraint');
         expect(result.stderr).toContain('rolled back');
-        const client = new pg.Client({ connectionString: other.url });
-        await client.connect();
-        const names = await client.query<{ conname: string }>(
-          "SELECT conname FROM pg_constraint WHERE contype = 'f'",
-        );
-        await client.end();
-        expect(names.rows).toEqual([{ conname: 'users_org_id_fkey' }]);
+        const names = await other.query("SELECT conname FROM pg_constraint WHERE contype = 'f'");
+        expect(names).toEqual([{ conname: 'users_org_id_fkey' }]);
       } finally {
         await other.drop();
       }

@@ -26,18 +26,9 @@ describe.skipIf(!available('mysql'))(
   'apply on MySQL/MariaDB: no transactions, so stop, report, converge',
   () => {
     let db: TestDatabase;
-    const query = async (sql: string): Promise<unknown[]> => {
-      const connection = await mysql.createConnection({ uri: db.url });
-      try {
-        const [rows] = await connection.query(sql);
-        return rows as unknown[];
-      } finally {
-        await connection.end();
-      }
-    };
     const keyNames = async () =>
       (
-        (await query(
+        (await db.query(
           `SELECT CONSTRAINT_NAME AS name FROM information_schema.REFERENTIAL_CONSTRAINTS
           WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY CONSTRAINT_NAME`,
         )) as { name: string }[]
@@ -80,7 +71,7 @@ describe.skipIf(!available('mysql'))(
       expect(failed.stdout).toContain('[3/4]');
       expect(await keyNames()).toEqual(['users_boss_fk', 'users_org_fk']);
 
-      await query('DELETE FROM users WHERE team_id = 42');
+      await db.query('DELETE FROM users WHERE team_id = 42');
       const rerun = await cli(['apply', spec, '--url', db.url, '--yes']);
       expect(rerun.stderr).toBe('');
       expect(rerun.code).toBe(0);

@@ -16,6 +16,8 @@ export interface TestDatabase {
   /** A second schema for cross-schema cases (MySQL: a second database, created with the first). */
   readonly otherSchema: string;
   run(sql: string): Promise<void>;
+  /** The rows of one query, run on a connection of its own. */
+  query<Row>(sql: string): Promise<Row[]>;
   drop(): Promise<void>;
 }
 
@@ -46,20 +48,25 @@ async function postgresDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(POSTGRES_URL, name);
+  const query = async <Row>(sql: string): Promise<Row[]> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const result = await client.query(sql);
+      return result.rows as Row[];
+    } finally {
+      await client.end();
+    }
+  };
   return {
     kind: 'postgres',
     url,
     schema: 'public',
     otherSchema: 'billing',
     async run(sql) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
+      await query(sql);
     },
+    query,
     async drop() {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
@@ -87,6 +94,14 @@ async function pgliteDatabase(): Promise<TestDatabase> {
         await db.close();
       }
     },
+    async query<Row>(sql: string) {
+      const db = await PGlite.create(directory);
+      try {
+        return (await db.query<Row>(sql)).rows;
+      } finally {
+        await db.close();
+      }
+    },
     async drop() {
       await rm(directory, { recursive: true, force: true });
     },
@@ -102,22 +117,27 @@ async function mysqlDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+  const query = async <Row>(sql: string): Promise<Row[]> => {
+    const connection = await mysql.createConnection({
+      uri: withDatabase(MYSQL_URL, name),
+      multipleStatements: true,
+    });
+    try {
+      const [rows] = await connection.query(sql);
+      return rows as Row[];
+    } finally {
+      await connection.end();
+    }
+  };
   return {
     kind: 'mysql',
     url: withDatabase(MYSQL_URL, name),
     schema: name,
     otherSchema: other,
     async run(sql) {
-      const connection = await mysql.createConnection({
-        uri: withDatabase(MYSQL_URL, name),
-        multipleStatements: true,
-      });
-      try {
-        await connection.query(sql);
-      } finally {
-        await connection.end();
-      }
+      await query(sql);
     },
+    query,
     async drop() {
       const connection = await mysql.createConnection({ uri: MYSQL_URL, multipleStatements: true });
       try {
