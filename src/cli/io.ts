@@ -24,6 +24,12 @@ export function useColor(stream: Io['stdout'], env: Io['env'] = process.env): bo
   return stream.isTTY === true && (noColor === undefined || noColor === '');
 }
 
+/** Asks a yes/no question; Ctrl-C or a closed terminal counts as no. */
 export async function confirm(message: string): Promise<boolean> {
-  return confirmPrompt({ message, default: false });
+  try {
+    return await confirmPrompt({ message, default: false });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') return false;
+    throw error;
+  }
 }
