@@ -9,7 +9,7 @@ import type { Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import { withLockTimeout } from './apply/locks.js';
 import { checkData } from './plan/data-check.js';
-import { preflight } from './plan/preflight.js';
+import { partitionProblems, preflight } from './plan/preflight.js';
 import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
 
 export async function loadSpecFile(file: string): Promise<RawSpec> {
@@ -72,7 +72,10 @@ export async function makePlan(
 ): Promise<PlanResult> {
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection.dialect);
-  const problems = preflight(changes, scoped.current, connection.dialect);
+  const problems = [
+    ...preflight(changes, scoped.current, connection.dialect),
+    ...partitionProblems(scoped.spec.foreignKeys, scoped.current),
+  ];
   if (problems.length > 0) {
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }

@@ -10,6 +10,8 @@ function packageVersion(): string {
   return (JSON.parse(text) as { version: string }).version;
 }
 
+const MAX_PROBLEMS = 50;
+
 /** One line per error (plus one per problem), no stack trace; the exit code the contract gives. */
 function report(error: unknown, io: Io): number {
   if (error instanceof CommanderError) {
@@ -17,7 +19,12 @@ function report(error: unknown, io: Io): number {
   }
   if (error instanceof FkdiffError) {
     io.stderr.write(`fkdiff: ${redactUrls(error.message)} [${error.code}]\n`);
-    for (const problem of error.problems) io.stderr.write(`  ${redactUrls(formatProblem(problem))}\n`);
+    // One broken line can make a parser report hundreds of follow-on problems.
+    for (const problem of error.problems.slice(0, MAX_PROBLEMS)) {
+      io.stderr.write(`  ${redactUrls(formatProblem(problem))}\n`);
+    }
+    const hidden = error.problems.length - MAX_PROBLEMS;
+    if (hidden > 0) io.stderr.write(`  … and ${hidden} more\n`);
     return error.code === 'HAZARD_DENIED' ? EXIT.denied : EXIT.error;
   }
   const message = error instanceof Error ? error.message : String(error);

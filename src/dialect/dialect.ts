@@ -13,6 +13,11 @@ export interface DialectCapabilities {
   readonly match: boolean;
   /** ON DELETE / ON UPDATE SET DEFAULT is enforced (InnoDB parses it, then stores RESTRICT). */
   readonly setDefault: boolean;
+  /**
+   * A key with SET NULL cannot be created on NOT NULL columns (InnoDB: errno 150). PostgreSQL creates
+   * it, and the delete or update that would set the NULL fails later.
+   */
+  readonly setNullNeedsNullableColumns: boolean;
   /** A key can exist unvalidated (NOT VALID) and be validated later. */
   readonly notValid: boolean;
   /** Constraint names are unique per table (PostgreSQL) or per schema/database (MySQL). */

@@ -9,7 +9,7 @@ import type {
   ReferentialAction,
   Table,
 } from '../model/catalog.js';
-import { compareForeignKeys, compareTables, tableKey } from '../model/catalog.js';
+import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../model/catalog.js';
 import { FkdiffError } from '../errors.js';
 
 interface ForeignKeyRow {
@@ -32,6 +32,8 @@ interface ColumnRow {
   schema: string;
   table: string;
   kind: string;
+  parent_schema: string | null;
+  parent_table: string | null;
   column: string;
   type: string;
   nullable: boolean;
@@ -86,12 +88,12 @@ function toForeignKey(row: ForeignKeyRow): ForeignKey {
 }
 
 function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]): Table[] {
-  const columns = new Map<string, { schema: string; name: string; kind: string; columns: Column[] }>();
+  const columns = new Map<string, { row: ColumnRow; columns: Column[] }>();
   for (const row of columnRows) {
     const key = tableKey({ schema: row.schema, name: row.table });
     let entry = columns.get(key);
     if (entry === undefined) {
-      entry = { schema: row.schema, name: row.table, kind: row.kind, columns: [] };
+      entry = { row, columns: [] };
       columns.set(key, entry);
     }
     entry.columns.push({ name: row.column, type: row.type, nullable: row.nullable });
@@ -110,11 +112,14 @@ function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]):
     indexes.set(key, list);
   }
   return [...columns.entries()]
-    .map(([key, entry]) => ({
-      ref: { schema: entry.schema, name: entry.name },
-      columns: entry.columns,
-      indexes: (indexes.get(key) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-      partitioned: entry.kind === 'p',
+    .map(([key, { row, columns: tableColumns }]): Table => ({
+      ref: { schema: row.schema, name: row.table },
+      columns: tableColumns,
+      indexes: (indexes.get(key) ?? []).sort((a, b) => compareStrings(a.name, b.name)),
+      partitioned: row.kind === 'p',
+      ...(row.parent_schema !== null && row.parent_table !== null
+        ? { partitionOf: { schema: row.parent_schema, name: row.parent_table } }
+        : {}),
     }))
     .sort((a, b) => compareTables(a.ref, b.ref));
 }

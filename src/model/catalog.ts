@@ -66,6 +66,8 @@ export interface Table {
   /** Primary key, unique constraints and unique indexes, plus (MySQL) the plain indexes. */
   readonly indexes: readonly Index[];
   readonly partitioned: boolean;
+  /** PostgreSQL: the partitioned table this table is a partition of. */
+  readonly partitionOf?: TableRef;
 }
 
 /** What a database holds (or a spec wants) within the governed schemas. */

@@ -1,8 +1,8 @@
 import type { Dialect } from '../dialect/dialect.js';
 import type { Problem } from '../errors.js';
 import type { Change } from '../model/change.js';
-import type { Catalog, ForeignKey, SourceLocation, Table } from '../model/catalog.js';
-import { tableKey } from '../model/catalog.js';
+import type { Catalog, DesiredForeignKey, ForeignKey, SourceLocation, Table } from '../model/catalog.js';
+import { definitionKey, tableKey } from '../model/catalog.js';
 import { implicitIndexProblems } from './implicit-indexes.js';
 
 function display(ref: { schema: string; name: string }): string {
@@ -64,6 +64,18 @@ function checkKey(
       );
     }
   }
+  if (dialect.capabilities.setNullNeedsNullableColumns && owner !== undefined) {
+    const notNull = owner.columns
+      .filter((c) => fk.columns.includes(c.name) && !c.nullable)
+      .map((c) => c.name);
+    for (const event of ['onDelete', 'onUpdate'] as const) {
+      if (fk[event] === 'set null' && notNull.length > 0) {
+        at(
+          `${event}: set null needs nullable columns, but ${notNull.join(', ')} ${notNull.length === 1 ? 'is' : 'are'} NOT NULL`,
+        );
+      }
+    }
+  }
   if (!dialect.capabilities.setDefault) {
     for (const event of ['onDelete', 'onUpdate'] as const) {
       if (fk[event] === 'set default')
@@ -109,4 +121,52 @@ export function preflight(changes: readonly Change[], catalog: Catalog, dialect:
     }
   });
   return [...perChange, ...implicitIndexProblems(changes, catalog, dialect)];
+}
+
+/** The tables a partition belongs to, nearest first. */
+function ancestors(table: Table, tables: ReadonlyMap<string, Table>): Table[] {
+  const chain: Table[] = [];
+  for (let parent = table.partitionOf; parent !== undefined;) {
+    const next = tables.get(tableKey(parent));
+    if (next === undefined || chain.includes(next)) break;
+    chain.push(next);
+    parent = next.partitionOf;
+  }
+  return chain;
+}
+
+function sameRule(a: Omit<ForeignKey, 'name'>, b: Omit<ForeignKey, 'name'>): boolean {
+  return (
+    definitionKey(a) === definitionKey({ ...b, table: a.table }) &&
+    a.onDelete === b.onDelete &&
+    a.onUpdate === b.onUpdate &&
+    a.match === b.match &&
+    a.deferrable === b.deferrable &&
+    a.initiallyDeferred === b.initiallyDeferred
+  );
+}
+
+/**
+ * PostgreSQL applies a key on a partitioned table to every partition, and adopts an identical key
+ * a partition already has as its clone. A spec that wants both can never be met: the partition's
+ * key stops being a key of its own.
+ */
+export function partitionProblems(desired: readonly DesiredForeignKey[], catalog: Catalog): Problem[] {
+  const tables = new Map(catalog.tables.map((table) => [tableKey(table.ref), table]));
+  const byTable = new Map<string, DesiredForeignKey[]>();
+  for (const fk of desired) byTable.set(tableKey(fk.table), [...(byTable.get(tableKey(fk.table)) ?? []), fk]);
+  return desired.flatMap((fk): Problem[] => {
+    const table = tables.get(tableKey(fk.table));
+    if (table?.partitionOf === undefined) return [];
+    const parentKey = ancestors(table, tables)
+      .flatMap((parent) => byTable.get(tableKey(parent.ref)) ?? [])
+      .find((candidate) => sameRule(fk, candidate));
+    if (parentKey === undefined) return [];
+    return [
+      {
+        message: `${display(fk.table)}${fk.name === undefined ? '' : `.${fk.name}`}: the same key is declared on ${display(parentKey.table)}, which PostgreSQL applies to each of its partitions; declare it once, on ${display(parentKey.table)}`,
+        source: fk.source,
+      },
+    ];
+  });
 }

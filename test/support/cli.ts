@@ -48,6 +48,7 @@ export async function runScript(db: TestDatabase, sql: string): Promise<void> {
       await exec('psql', [db.url, '-v', 'ON_ERROR_STOP=1', '-q', '-f', file]);
       break;
     case 'mysql': {
+      // Batch mode on stdin stops at the first error and exits non-zero, like psql -v ON_ERROR_STOP=1.
       const url = new URL(db.url);
       const args = [
         '-h',
@@ -58,8 +59,7 @@ export async function runScript(db: TestDatabase, sql: string): Promise<void> {
         decodeURIComponent(url.username || 'root'),
       ];
       if (url.password !== '') args.push(`-p${decodeURIComponent(url.password)}`);
-      args.push(db.schema, '-e', `source ${file}`);
-      await exec('mariadb', args);
+      await exec('sh', ['-c', 'exec mariadb --batch "$@" < "$0"', file, ...args, db.schema]);
       break;
     }
     case 'pglite': {

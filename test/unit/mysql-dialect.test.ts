@@ -54,6 +54,7 @@ describe('mysql capabilities', () => {
       renameConstraint: false,
       deferrable: false,
       match: false,
+      setNullNeedsNullableColumns: true,
       setDefault: false,
       notValid: false,
       constraintNameScope: 'schema',

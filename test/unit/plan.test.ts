@@ -3,7 +3,8 @@ import { postgresDialect } from '../../src/dialect/postgres/index.js';
 import { diff } from '../../src/diff/diff.js';
 import type { DesiredForeignKey, ForeignKey } from '../../src/model/catalog.js';
 import { planChanges } from '../../src/plan/plan.js';
-import { preflight } from '../../src/plan/preflight.js';
+import { partitionProblems, preflight } from '../../src/plan/preflight.js';
+import { mysqlDialect } from '../../src/dialect/mysql/index.js';
 import { catalog, fk, table, want } from '../support/builders.js';
 
 const tables = [
@@ -390,5 +391,60 @@ describe('preflight', () => {
       postgresDialect,
     );
     expect(preflight(changes, catalog(withUnique, []), postgresDialect)).toEqual([]);
+  });
+});
+
+describe('SET NULL on NOT NULL columns', () => {
+  const strict = [
+    table('users', ['id', 'org_id'], {
+      columns: [
+        { name: 'id', type: 'integer', nullable: false },
+        { name: 'org_id', type: 'integer', nullable: false },
+      ],
+    }),
+    table('orgs', ['id']),
+  ];
+  const setNull = want({ table: 'users', columns: ['org_id'], references: 'orgs', onDelete: 'set null' });
+
+  it('PostgreSQL creates the key; the hazard says deletes will fail', () => {
+    const changes = diff([], [setNull], postgresDialect);
+    expect(preflight(changes, catalog(strict, []), postgresDialect)).toEqual([]);
+    const plan = planChanges(changes, catalog(strict, []), postgresDialect, { online: false });
+    expect(plan.steps[0]?.hazards.map((h) => h.message)).toContain(
+      'public.users.users_org_id_fkey: deleting a row of orgs will fail while the rows of users that reference it exist: org_id cannot be set to NULL (NOT NULL)',
+    );
+  });
+
+  it('InnoDB refuses the key: a pre-flight problem', () => {
+    const changes = diff([], [setNull], mysqlDialect);
+    expect(preflight(changes, catalog(strict, []), mysqlDialect).map((p) => p.message)).toEqual([
+      'public.users.users_org_id_fkey: onDelete: set null needs nullable columns, but org_id is NOT NULL',
+    ]);
+  });
+});
+
+describe('partitions', () => {
+  const tables = [
+    table('payment', ['id', 'customer_id'], { partitioned: true }),
+    table('payment_p1', ['id', 'customer_id'], { partitionOf: { schema: 'public', name: 'payment' } }),
+    table('customer', ['id']),
+  ];
+
+  it('refuses a partition key identical to a key declared on its parent', () => {
+    const desired = [
+      want({ table: 'payment', columns: ['customer_id'], references: 'customer' }),
+      want({ table: 'payment_p1', columns: ['customer_id'], references: 'customer' }),
+    ];
+    expect(partitionProblems(desired, catalog(tables, [])).map((p) => p.message)).toEqual([
+      'public.payment_p1.payment_p1_customer_id_fkey: the same key is declared on public.payment, which PostgreSQL applies to each of its partitions; declare it once, on public.payment',
+    ]);
+  });
+
+  it('accepts a partition key with other rules: PostgreSQL keeps it apart', () => {
+    const desired = [
+      want({ table: 'payment', columns: ['customer_id'], references: 'customer' }),
+      want({ table: 'payment_p1', columns: ['customer_id'], references: 'customer', onDelete: 'cascade' }),
+    ];
+    expect(partitionProblems(desired, catalog(tables, []))).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ function testDialect(name: DialectName, quoteChar: '"' | '`'): Dialect {
       match: name === 'postgres',
       notValid: name === 'postgres',
       setDefault: name === 'postgres',
+      setNullNeedsNullableColumns: name === 'mysql',
       constraintNameScope: name === 'postgres' ? 'table' : 'schema',
       maxIdentifierLength: name === 'postgres' ? 63 : 64,
       identifierUnit: name === 'postgres' ? 'bytes' : 'characters',

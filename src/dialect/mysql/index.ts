@@ -99,6 +99,7 @@ export const mysqlDialect: Dialect = {
     renameConstraint: false,
     deferrable: false,
     match: false,
+    setNullNeedsNullableColumns: true,
     setDefault: false,
     notValid: false,
     constraintNameScope: 'schema',

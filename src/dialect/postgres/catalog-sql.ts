@@ -33,17 +33,22 @@ SELECT n.nspname::text AS schema,
    AND con.conparentid = 0
    AND n.nspname = ANY($1::text[])`;
 
-/** Columns of ordinary and partitioned tables. */
+/** Columns of ordinary and partitioned tables, with the parent of a partition. */
 export const COLUMNS_SQL = `
 SELECT n.nspname::text AS schema,
        c.relname::text AS table,
        c.relkind::text AS kind,
+       pn.nspname::text AS parent_schema,
+       pc.relname::text AS parent_table,
        a.attname::text AS column,
        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
        NOT a.attnotnull AS nullable
   FROM pg_catalog.pg_class c
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_catalog.pg_inherits i ON i.inhrelid = c.oid AND c.relispartition
+  LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+  LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname = ANY($1::text[])
  ORDER BY n.nspname, c.relname, a.attnum`;

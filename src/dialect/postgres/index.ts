@@ -65,6 +65,7 @@ export const postgresDialect: Dialect = {
     renameConstraint: true,
     deferrable: true,
     match: true,
+    setNullNeedsNullableColumns: false,
     setDefault: true,
     notValid: true,
     constraintNameScope: 'table',
