@@ -12,6 +12,7 @@ import { checkData } from './plan/data-check.js';
 import { partitionProblems, preflight } from './plan/preflight.js';
 import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
 
+/** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
 export async function loadSpecFile(file: string): Promise<RawSpec> {
   let text: string;
   try {
