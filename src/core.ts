@@ -4,10 +4,10 @@ import { diff } from './diff/diff.js';
 import { FkdiffError, problemsError } from './errors.js';
 import { introspect } from './introspect/index.js';
 import type { Change } from './model/change.js';
-import type { Catalog, ForeignKey } from './model/catalog.js';
+import { reservedNames, type Catalog, type ForeignKey } from './model/catalog.js';
 import type { Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
-import { withLockTimeout } from './apply/locks.js';
+import { withLockTimeout } from './db/locks.js';
 import { checkData } from './plan/data-check.js';
 import { partitionProblems, preflight } from './plan/preflight.js';
 import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
@@ -48,7 +48,12 @@ export async function readScope(connection: Connection, raw: RawSpec): Promise<S
 }
 
 export function changesFor(scoped: Scoped, dialect: Connection['dialect']): Change[] {
-  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, dialect, scoped.unmanaged);
+  return diff(
+    scoped.current.foreignKeys,
+    scoped.spec.foreignKeys,
+    dialect,
+    reservedNames(scoped.current, scoped.unmanaged),
+  );
 }
 
 export interface PlanResult extends Scoped {
@@ -74,7 +79,12 @@ export async function makePlan(
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection.dialect);
   const problems = [
-    ...preflight(changes, scoped.current, connection.dialect),
+    ...preflight(
+      changes,
+      scoped.current,
+      connection.dialect,
+      reservedNames(scoped.current, scoped.unmanaged),
+    ),
     ...partitionProblems(scoped.spec.foreignKeys, scoped.current),
   ];
   if (problems.length > 0) {

@@ -7,7 +7,7 @@
  * try {
  *   const spec = parseSpec(yamlText, 'fkdiff.yaml');
  *   const { plan } = await makePlan(connection, spec, { online: false, checkData: true, lockTimeoutMs: 5000 });
- *   await applyPlan(connection, plan, { lockTimeoutMs: 5000, lockWaitMs: 30_000 });
+ *   await applyPlan(connection, plan, { lockTimeoutMs: 5000 }); // MySQL: inside withApplyLock
  *   await verify(connection, spec);
  * } finally {
  *   await connection.close();
@@ -19,6 +19,7 @@ export type { ApplyEvent, ApplyOptions, ApplyResult } from './apply/apply.js';
 export { loadSpecFile, makePlan, verify } from './core.js';
 export type { MakePlanOptions, PlanResult } from './core.js';
 export { connect } from './db/connection.js';
+export { withApplyLock } from './db/locks.js';
 export type { Connection } from './db/connection.js';
 export { dialectFor } from './dialect/index.js';
 export type { Dialect, DialectCapabilities } from './dialect/index.js';

@@ -1,7 +1,6 @@
 import { driverMessage, isLockTimeout, type Connection } from '../db/connection.js';
-import { lockSql } from '../dialect/index.js';
 import { FkdiffError } from '../errors.js';
-import { withLockTimeout } from './locks.js';
+import { withLockTimeout } from '../db/locks.js';
 import type { Plan, Step } from '../model/plan.js';
 
 export type ApplyEvent =
@@ -11,8 +10,6 @@ export type ApplyEvent =
 export interface ApplyOptions {
   /** How long one statement may wait for a table lock. */
   readonly lockTimeoutMs: number;
-  /** How long to wait for another fkdiff apply on the same database to finish (MySQL). */
-  readonly lockWaitMs: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -75,47 +72,32 @@ async function applyTransactional(
   return { applied, total: plan.steps.length };
 }
 
-/** MySQL: every statement commits on its own, under a named lock so that two applies never interleave. */
+/**
+ * MySQL: every statement commits on its own. Run it inside `withApplyLock`, so that no other apply
+ * interleaves with it.
+ */
 async function applyOneByOne(
   connection: Connection,
   plan: Plan,
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const sql = lockSql(connection.dialect.name);
-  const lockName = sql.lockName(connection.defaultSchema);
-  if (sql.acquire !== undefined && sql.release !== undefined) {
-    const [row] = await connection.select<{ acquired: number | string | null }>(sql.acquire, [
-      lockName,
-      Math.ceil(options.lockWaitMs / 1000),
-    ]);
-    if (Number(row?.acquired) !== 1) {
-      throw new FkdiffError(
-        'LOCK_TIMEOUT',
-        `another fkdiff apply holds the lock "${lockName}" on ${connection.display}; waited ${options.lockWaitMs} ms (--lock-wait)`,
-      );
-    }
-  }
-  try {
-    await withLockTimeout(connection, options.lockTimeoutMs, async () => {
-      for (const [index, step] of plan.steps.entries()) {
-        options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
-        try {
-          await connection.execute(step.sql);
-        } catch (error) {
-          const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
-          throw stepFailure(
-            plan,
-            index,
-            error,
-            `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
-          );
-        }
-        options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });
+  await withLockTimeout(connection, options.lockTimeoutMs, async () => {
+    for (const [index, step] of plan.steps.entries()) {
+      options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
+      try {
+        await connection.execute(step.sql);
+      } catch (error) {
+        const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
+        throw stepFailure(
+          plan,
+          index,
+          error,
+          `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
+        );
       }
-    });
-  } finally {
-    if (sql.release !== undefined) await connection.select(sql.release, [lockName]).catch(() => undefined);
-  }
+      options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });
+    }
+  });
   return { applied: plan.steps.length, total: plan.steps.length };
 }
 

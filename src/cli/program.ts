@@ -1,9 +1,10 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { applyPlan, type ApplyEvent } from '../apply/apply.js';
-import { parseDuration } from '../apply/duration.js';
+import { parseDuration } from './duration.js';
 import { makePlan, loadSpecFile, verify, type PlanResult } from '../core.js';
 import { connect, type Connection } from '../db/connection.js';
+import { withApplyLock } from '../db/locks.js';
 import { dialectFor } from '../dialect/index.js';
 import { FkdiffError } from '../errors.js';
 import { introspect } from '../introspect/index.js';
@@ -17,6 +18,7 @@ import {
   type OutputFormat,
 } from '../render/index.js';
 import { resolveSpec, writeSpec } from '../spec/index.js';
+import { escapeUnsafe } from '../render/names.js';
 import { confirm, useColor, type Io } from './io.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
@@ -136,7 +138,7 @@ function progress(io: Io): (event: ApplyEvent) => void {
   return (event) => {
     switch (event.kind) {
       case 'step':
-        io.stdout.write(`[${event.index + 1}/${event.total}] ${event.step.sql}\n`);
+        io.stdout.write(`[${event.index + 1}/${event.total}] ${escapeUnsafe(event.step.sql)}\n`);
         break;
       case 'commit':
         break;
@@ -152,54 +154,56 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
     options.plan === undefined
       ? undefined
       : parsePlanJson(await readFile(options.plan, 'utf8'), options.plan);
-  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const result = await makePlan(connection, raw, {
-      online: saved?.online ?? options.online ?? false,
-      checkData: options.checkData,
-      lockTimeoutMs,
-    });
-    const { plan } = result;
-    if (saved !== undefined && options.plan !== undefined) {
-      const same =
-        saved.fingerprint === plan.fingerprint &&
-        saved.steps.map((s) => s.sql).join('\n') === plan.steps.map((s) => s.sql).join('\n');
-      if (!same) {
-        throw new FkdiffError(
-          'PLAN_STALE',
-          `${options.plan} no longer matches: the database or the spec changed since it was made; run plan again`,
-        );
+  return withConnection(options.url ?? io.env.DATABASE_URL, (connection) =>
+    withApplyLock(connection, lockWaitMs, async () => {
+      const result = await makePlan(connection, raw, {
+        online: saved?.online ?? options.online ?? false,
+        checkData: options.checkData,
+        lockTimeoutMs,
+      });
+      const { plan } = result;
+      if (saved !== undefined && options.plan !== undefined) {
+        const same =
+          saved.fingerprint === plan.fingerprint &&
+          saved.steps.map((s) => s.sql).join('\n') === plan.steps.map((s) => s.sql).join('\n');
+        if (!same) {
+          throw new FkdiffError(
+            'PLAN_STALE',
+            `${options.plan} no longer matches: the database or the spec changed since it was made; run plan again`,
+          );
+        }
       }
-    }
-    io.stdout.write(render('text', result, io, lockTimeoutMs));
-    if (plan.steps.length === 0) return EXIT.ok;
+      io.stdout.write(render('text', result, io, lockTimeoutMs));
+      if (plan.steps.length === 0) return EXIT.ok;
 
-    const denied = new Set<HazardCode>([...(options.denyHazards ?? []), ...result.spec.denyHazards]);
-    const refused = deniedHazards(plan, denied);
-    if (refused.length > 0) {
-      throw new FkdiffError(
-        'HAZARD_DENIED',
-        `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`,
-      );
-    }
-    if (options.yes !== true) {
-      if (!io.interactive) {
+      const denied = new Set<HazardCode>([...(options.denyHazards ?? []), ...result.spec.denyHazards]);
+      const refused = deniedHazards(plan, denied);
+      if (refused.length > 0) {
         throw new FkdiffError(
-          'APPLY_REFUSED',
-          'refusing to change the database without a terminal to confirm: pass --yes to apply non-interactively',
+          'HAZARD_DENIED',
+          `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`,
         );
       }
-      if (!(await confirm(`Apply ${count(plan.steps.length, 'step')} to ${connection.display}?`))) {
-        throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
+      if (options.yes !== true) {
+        if (!io.interactive) {
+          throw new FkdiffError(
+            'APPLY_REFUSED',
+            'refusing to change the database without a terminal to confirm: pass --yes to apply non-interactively',
+          );
+        }
+        if (!(await confirm(`Apply ${count(plan.steps.length, 'step')} to ${connection.display}?`))) {
+          throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
+        }
       }
-    }
-    const started = Date.now();
-    const applied = await applyPlan(connection, plan, { lockTimeoutMs, lockWaitMs, onEvent: progress(io) });
-    await verify(connection, raw);
-    io.stdout.write(
-      `Applied ${count(applied.applied, 'step')} in ${Date.now() - started} ms; the database now matches ${result.spec.file}.\n`,
-    );
-    return EXIT.ok;
-  });
+      const started = Date.now();
+      const applied = await applyPlan(connection, plan, { lockTimeoutMs, onEvent: progress(io) });
+      await verify(connection, raw);
+      io.stdout.write(
+        `Applied ${count(applied.applied, 'step')} in ${Date.now() - started} ms; the database now matches ${result.spec.file}.\n`,
+      );
+      return EXIT.ok;
+    }),
+  );
 }
 
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
@@ -227,8 +231,13 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
   const url = options.url ?? io.env.DATABASE_URL;
   const raw = await loadSpecFile(specFile);
   if (url === undefined || url === '') {
-    // Offline: the file's syntax and shape, resolved as for PostgreSQL's default schema.
-    const spec = resolveSpec(raw, { dialect: dialectFor('postgres'), defaultSchema: 'public' });
+    // Offline the default schema is unknown: govern every schema the file names (and "public").
+    const named = raw.tables.flatMap((table) => (table.ref.schema === undefined ? [] : [table.ref.schema]));
+    const schemas = raw.schemas ?? [...new Set(['public', ...named])];
+    const spec = resolveSpec(
+      { ...raw, schemas },
+      { dialect: dialectFor('postgres'), defaultSchema: 'public' },
+    );
     io.stdout.write(
       `${specFile}: valid (${count(spec.foreignKeys.length, 'foreign key')}); pass --url to check it against a database too.\n`,
     );

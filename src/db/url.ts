@@ -60,14 +60,23 @@ export function parseTarget(url: string | undefined): Target {
       `unsupported URL scheme "${parsed.protocol}": use postgres://, postgresql://, mysql://, mariadb:// or pglite:`,
     );
   }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const decode = (part: string, what: string): string => {
+    try {
+      return decodeURIComponent(part);
+    } catch (error) {
+      throw new FkdiffError('URL_INVALID', `invalid ${what} encoding in ${redactUrls(url)}`, {
+        cause: error,
+      });
+    }
+  };
+  const database = decode(parsed.pathname.replace(/^\//, ''), 'database name');
   if (scheme.dialect === 'mysql' && database === '') {
     throw new FkdiffError(
       'URL_INVALID',
       `${parsed.protocol}// URL must name a database, as in mysql://user@host/app`,
     );
   }
-  const user = decodeURIComponent(parsed.username) || (scheme.dialect === 'postgres' ? 'postgres' : 'root');
+  const user = decode(parsed.username, 'user name') || (scheme.dialect === 'postgres' ? 'postgres' : 'root');
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost';
   const port = parsed.port === '' ? scheme.port : Number(parsed.port);
   const params = Object.fromEntries(parsed.searchParams.entries());
@@ -79,7 +88,7 @@ export function parseTarget(url: string | undefined): Target {
     host,
     port,
     user,
-    password: decodeURIComponent(parsed.password),
+    password: decode(parsed.password, 'password'),
     database: database || (scheme.dialect === 'postgres' ? user : ''),
     params,
     display: shown.toString(),

@@ -22,6 +22,8 @@ export interface DialectCapabilities {
   readonly notValid: boolean;
   /** Constraint names are unique per table (PostgreSQL) or per schema/database (MySQL). */
   readonly constraintNameScope: 'table' | 'schema';
+  /** Two constraint names that differ only in case collide (InnoDB). */
+  readonly constraintNamesIgnoreCase: boolean;
   /** Longest identifier, counted in `identifierUnit`. */
   readonly maxIdentifierLength: number;
   readonly identifierUnit: 'bytes' | 'characters';
@@ -61,6 +63,11 @@ export interface Dialect {
   /** Definition clause as it appears after ADD CONSTRAINT name, for display. */
   definitionSql(fk: ForeignKey): string;
   scriptFraming(lockTimeoutMs: number): ScriptFraming;
+  /**
+   * Whether a column of type `owning` can reference one of type `referenced`; types the dialect does
+   * not know are given the benefit of the doubt (the server has the last word).
+   */
+  columnTypesMatch(owning: string, referenced: string): boolean;
   /** Counts rows that would fail each key; see `orphanCountSql` in common.ts. */
   orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
 }

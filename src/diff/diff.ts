@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialect/dialect.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
-import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
+import type { DesiredForeignKey, ForeignKey, ReservedName, TableRef } from '../model/catalog.js';
 import {
   compareForeignKeys,
   compareStrings,
@@ -163,13 +163,13 @@ export function compareChanges(a: Change, b: Change): number {
  * The changes that turn `current` into `desired`. Pure and deterministic: the result is sorted and
  * does not depend on the order of either input. Both inputs must cover the same scope (governed,
  * not excluded tables); rules the engine treats alike are compared through the dialect.
- * `unmanaged` keys (on excluded tables) are never changed, but their names are not free.
+ * `reserved` names (keys on excluded tables, other constraints) are never changed, and not free.
  */
 export function diff(
   current: readonly ForeignKey[],
   desired: readonly DesiredForeignKey[],
   dialect: Dialect,
-  unmanaged: readonly ForeignKey[] = [],
+  reserved: readonly ReservedName[] = [],
 ): Change[] {
   const normalize = <T extends Omit<ForeignKey, 'name'>>(fk: T): T => ({
     ...fk,
@@ -197,8 +197,8 @@ export function diff(
   // Names that will exist once the plan has run: every declared name, then every kept name that
   // no declared key claims. Unnamed keys get the rest.
   const taken = new Set<string>();
-  const scoped = (fk: Omit<ForeignKey, 'name'>, name: string) => nameScopeKey(fk.table, name, dialect);
-  for (const fk of [...pairs.map((p) => p.desired), ...adds, ...unmanaged]) {
+  const scoped = (fk: { readonly table: TableRef }, name: string) => nameScopeKey(fk.table, name, dialect);
+  for (const fk of [...pairs.map((p) => p.desired), ...adds, ...reserved]) {
     if (fk.name !== undefined) taken.add(scoped(fk, fk.name));
   }
   const finalNames = new Map<Pair, string>();

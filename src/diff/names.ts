@@ -49,9 +49,10 @@ export function deriveName(
   }
 }
 
-/** The scope in which constraint names must be unique. */
+/** Two names with the same key collide: the scope they must be unique in, and the name as compared. */
 export function nameScopeKey(table: TableRef, name: string, dialect: Dialect): string {
+  const compared = dialect.capabilities.constraintNamesIgnoreCase ? name.toLowerCase() : name;
   return dialect.capabilities.constraintNameScope === 'table'
-    ? `${table.schema}\u0000${table.name}\u0000${name}`
-    : `${table.schema}\u0000${name}`;
+    ? `${table.schema}\u0000${table.name}\u0000${compared}`
+    : `${table.schema}\u0000${compared}`;
 }

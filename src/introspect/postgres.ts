@@ -1,5 +1,10 @@
 import type { Session } from '../db/connection.js';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, UNIQUE_KEYS_SQL } from '../dialect/postgres/catalog-sql.js';
+import {
+  COLUMNS_SQL,
+  FOREIGN_KEYS_SQL,
+  OTHER_CONSTRAINTS_SQL,
+  UNIQUE_KEYS_SQL,
+} from '../dialect/postgres/catalog-sql.js';
 import type {
   Catalog,
   Column,
@@ -37,6 +42,12 @@ interface ColumnRow {
   column: string;
   type: string;
   nullable: boolean;
+}
+
+interface NameRow {
+  schema: string;
+  table: string;
+  name: string;
 }
 
 interface KeyRow {
@@ -87,7 +98,11 @@ function toForeignKey(row: ForeignKeyRow): ForeignKey {
   };
 }
 
-function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]): Table[] {
+function toTables(
+  columnRows: readonly ColumnRow[],
+  keyRows: readonly KeyRow[],
+  nameRows: readonly NameRow[],
+): Table[] {
   const columns = new Map<string, { row: ColumnRow; columns: Column[] }>();
   for (const row of columnRows) {
     const key = tableKey({ schema: row.schema, name: row.table });
@@ -97,6 +112,11 @@ function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]):
       columns.set(key, entry);
     }
     entry.columns.push({ name: row.column, type: row.type, nullable: row.nullable });
+  }
+  const reserved = new Map<string, string[]>();
+  for (const row of nameRows) {
+    const key = tableKey({ schema: row.schema, name: row.table });
+    reserved.set(key, [...(reserved.get(key) ?? []), row.name]);
   }
   const indexes = new Map<string, Index[]>();
   for (const row of keyRows) {
@@ -117,6 +137,7 @@ function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]):
       columns: tableColumns,
       indexes: (indexes.get(key) ?? []).sort((a, b) => compareStrings(a.name, b.name)),
       partitioned: row.kind === 'p',
+      reservedNames: (reserved.get(key) ?? []).sort(compareStrings),
       ...(row.parent_schema !== null && row.parent_table !== null
         ? { partitionOf: { schema: row.parent_schema, name: row.parent_table } }
         : {}),
@@ -126,7 +147,7 @@ function toTables(columnRows: readonly ColumnRow[], keyRows: readonly KeyRow[]):
 
 /**
  * The foreign keys owned by tables in `schemas`, and the tables, columns and unique keys of
- * `schemas` ∪ `tableSchemas` (schemas that only hold referenced tables). Three round trips in all.
+ * `schemas` ∪ `tableSchemas` (schemas that only hold referenced tables). One round trip per kind.
  */
 export async function introspectPostgres(
   session: Session,
@@ -137,10 +158,11 @@ export async function introspectPostgres(
   const fkRows = await session.select<ForeignKeyRow>(FOREIGN_KEYS_SQL, [[...schemas]]);
   const columnRows = await session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]);
   const keyRows = await session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]);
+  const nameRows = await session.select<NameRow>(OTHER_CONSTRAINTS_SQL, [[...schemas]]);
   return {
     dialect: 'postgres',
     schemas: [...schemas],
-    tables: toTables(columnRows, keyRows),
+    tables: toTables(columnRows, keyRows, nameRows),
     foreignKeys: fkRows.map(toForeignKey).sort(compareForeignKeys),
   };
 }

@@ -68,6 +68,11 @@ export interface Table {
   readonly partitioned: boolean;
   /** PostgreSQL: the partitioned table this table is a partition of. */
   readonly partitionOf?: TableRef;
+  /**
+   * Names a new foreign key cannot take besides the managed keys' (PostgreSQL: the table's other
+   * constraints and the clones of a parent's keys, which share one namespace per table).
+   */
+  readonly reservedNames?: readonly string[];
 }
 
 /** What a database holds (or a spec wants) within the governed schemas. */
@@ -76,6 +81,31 @@ export interface Catalog {
   readonly schemas: readonly string[];
   readonly tables: readonly Table[];
   readonly foreignKeys: readonly ForeignKey[];
+}
+
+/** A constraint name fkdiff must not take or change: what holds it, for messages. */
+export interface ReservedName {
+  readonly table: TableRef;
+  readonly name: string;
+  readonly holder: string;
+}
+
+/** Names in `catalog`'s tables that managed keys cannot take. */
+export function reservedNames(catalog: Catalog, unmanaged: readonly ForeignKey[]): ReservedName[] {
+  return [
+    ...unmanaged.map((fk) => ({
+      table: fk.table,
+      name: fk.name,
+      holder: `the foreign key of excluded table ${fk.table.schema}.${fk.table.name}`,
+    })),
+    ...catalog.tables.flatMap((table) =>
+      (table.reservedNames ?? []).map((name) => ({
+        table: table.ref,
+        name,
+        holder: `another constraint of ${table.ref.schema}.${table.ref.name}`,
+      })),
+    ),
+  ];
 }
 
 export function tableKey(ref: TableRef): string {

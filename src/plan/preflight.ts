@@ -2,7 +2,8 @@ import type { Dialect } from '../dialect/dialect.js';
 import type { Problem } from '../errors.js';
 import type { Change } from '../model/change.js';
 import type { Catalog, DesiredForeignKey, ForeignKey, SourceLocation, Table } from '../model/catalog.js';
-import { definitionKey, tableKey } from '../model/catalog.js';
+import { definitionKey, tableKey, type ReservedName } from '../model/catalog.js';
+import { nameScopeKey } from '../diff/names.js';
 import { implicitIndexProblems } from './implicit-indexes.js';
 
 function display(ref: { schema: string; name: string }): string {
@@ -51,6 +52,17 @@ function checkKey(
     for (const column of missing(owner, fk.columns))
       at(`column ${display(fk.table)}.${column} does not exist`);
   }
+  if (owner !== undefined && target !== undefined) {
+    fk.columns.forEach((column, i) => {
+      const from = owner.columns.find((c) => c.name === column);
+      const to = target.columns.find((c) => c.name === fk.referencedColumns[i]);
+      if (from !== undefined && to !== undefined && !dialect.columnTypesMatch(from.type, to.type)) {
+        at(
+          `column ${column} (${from.type}) cannot reference ${display(fk.referencedTable)}.${to.name} (${to.type}): the types do not match`,
+        );
+      }
+    });
+  }
   if (target !== undefined) {
     const absent = missing(target, fk.referencedColumns);
     for (const column of absent)
@@ -95,24 +107,44 @@ function checkKey(
  * Everything that would make the plan fail and can be known from the catalog alone: missing tables
  * and columns, keys that nothing unique backs, names too long. All problems, not just the first.
  */
-export function preflight(changes: readonly Change[], catalog: Catalog, dialect: Dialect): Problem[] {
+export function preflight(
+  changes: readonly Change[],
+  catalog: Catalog,
+  dialect: Dialect,
+  reserved: readonly ReservedName[] = [],
+): Problem[] {
   const tables = new Map(catalog.tables.map((table) => [tableKey(table.ref), table]));
+  const holders = new Map(reserved.map((r) => [nameScopeKey(r.table, r.name, dialect), r.holder]));
+  const taken = (fk: ForeignKey, name: string, source: SourceLocation | undefined): Problem[] => {
+    const holder = holders.get(nameScopeKey(fk.table, name, dialect));
+    return holder === undefined
+      ? []
+      : [{ message: `${display(fk.table)}.${name}: the name is already taken by ${holder}`, source }];
+  };
   const perChange = changes.flatMap((change): Problem[] => {
     switch (change.kind) {
       case 'add':
-        return checkKey(change.fk, change.source, tables, dialect);
+        return [
+          ...checkKey(change.fk, change.source, tables, dialect),
+          ...taken(change.fk, change.fk.name, change.source),
+        ];
       case 'replace':
-        return checkKey(change.to, change.source, tables, dialect);
+        return [
+          ...checkKey(change.to, change.source, tables, dialect),
+          ...(change.to.name === change.from.name ? [] : taken(change.to, change.to.name, change.source)),
+        ];
       case 'rename': {
         const length = dialect.identifierLength(change.newName);
-        return length > dialect.capabilities.maxIdentifierLength
-          ? [
-              {
-                message: `${display(change.fk.table)}.${change.newName}: name is too long`,
-                source: undefined,
-              },
-            ]
-          : [];
+        const tooLong: Problem[] =
+          length > dialect.capabilities.maxIdentifierLength
+            ? [
+                {
+                  message: `${display(change.fk.table)}.${change.newName}: name is too long`,
+                  source: undefined,
+                },
+              ]
+            : [];
+        return [...tooLong, ...taken(change.fk, change.newName, undefined)];
       }
       case 'drop':
       case 'alter':

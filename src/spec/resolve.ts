@@ -25,7 +25,13 @@ export interface Spec {
 export type SpecDialect = Pick<Dialect, 'name' | 'identifierLength' | 'normalizeAction'> & {
   readonly capabilities: Pick<
     DialectCapabilities,
-    'deferrable' | 'match' | 'notValid' | 'constraintNameScope' | 'maxIdentifierLength' | 'identifierUnit'
+    | 'deferrable'
+    | 'match'
+    | 'notValid'
+    | 'constraintNameScope'
+    | 'constraintNamesIgnoreCase'
+    | 'maxIdentifierLength'
+    | 'identifierUnit'
   >;
 };
 
@@ -158,7 +164,8 @@ function foreignKeyProblems(fk: RawForeignKey, dialect: SpecDialect): Problem[] 
 
 /** Names that clash within the dialect's scope (table or schema) or exceed its identifier limit. */
 function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: SpecDialect): Problem[] {
-  const { constraintNameScope, maxIdentifierLength, identifierUnit } = dialect.capabilities;
+  const { constraintNameScope, constraintNamesIgnoreCase, maxIdentifierLength, identifierUnit } =
+    dialect.capabilities;
   const problems: Problem[] = [];
   const seen = new Map<string, SourceLocation | undefined>();
   for (const { fk, nameSource } of resolved) {
@@ -175,7 +182,7 @@ function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: SpecDial
       constraintNameScope === 'table'
         ? `on table ${formatTableRef(fk.table)}`
         : `in schema ${quoteName(fk.table.schema)}`;
-    const key = `${scope}\u0000${fk.name}`;
+    const key = `${scope}\u0000${constraintNamesIgnoreCase ? fk.name.toLowerCase() : fk.name}`;
     if (seen.has(key)) {
       const earlier = seen.get(key);
       const also = earlier === undefined ? '' : ` (also at ${lineAndColumn(earlier)})`;

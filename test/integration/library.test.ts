@@ -39,7 +39,6 @@ describe('the library API (embedded engine)', () => {
       const events: ApplyEvent['kind'][] = [];
       const result = await applyPlan(connection, plan, {
         lockTimeoutMs: 5000,
-        lockWaitMs: 30_000,
         onEvent: (event) => events.push(event.kind),
       });
       expect(result).toEqual({ applied: 1, total: 1 });

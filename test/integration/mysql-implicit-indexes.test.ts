@@ -207,7 +207,7 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
         ['fk_b', 'c', ['x']],
       ]);
       const { plan } = await planFor(connection, want);
-      expect(await applyPlan(connection, plan, { lockTimeoutMs: 5000, lockWaitMs: 5000 })).toEqual({
+      expect(await applyPlan(connection, plan, { lockTimeoutMs: 5000 })).toEqual({
         applied: 6,
         total: 6,
       });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useColor } from '../../src/cli/io.js';
-import { parseDuration } from '../../src/apply/duration.js';
+import { parseDuration } from '../../src/cli/duration.js';
 import { parseTarget, redactUrls } from '../../src/db/url.js';
 
 describe('colour', () => {
@@ -25,6 +25,9 @@ describe('durations', () => {
   });
   it.each(['', '5 s', '1h', '-1s', "5s'; DROP"])('refuses %j', (text) => {
     expect(() => parseDuration(text, '--lock-timeout')).toThrow(/--lock-timeout .* is not a duration/);
+  });
+  it('refuses 0, which PostgreSQL reads as "wait forever"', () => {
+    expect(() => parseDuration('0', '--lock-timeout')).toThrow('--lock-timeout must be at least 1ms');
   });
 });
 
@@ -57,6 +60,7 @@ describe('URLs', () => {
     ['redis://h/0', 'unsupported URL scheme "redis:"'],
     ['mysql://h', 'must name a database'],
     ['not a url', 'invalid database URL'],
+    ['postgres://u:pw%zz@h/db', 'invalid password encoding in postgres://u:***@h/db'],
   ])('%j is refused: %s', (url, message) => {
     expect(() => parseTarget(url)).toThrow(message);
   });

@@ -58,6 +58,7 @@ describe('mysql capabilities', () => {
       setDefault: false,
       notValid: false,
       constraintNameScope: 'schema',
+      constraintNamesIgnoreCase: true,
       maxIdentifierLength: 64,
       identifierUnit: 'characters',
       implicitForeignKeyIndex: true,

@@ -1,85 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Dialect } from '../../src/dialect/dialect.js';
+import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { postgresDialect } from '../../src/dialect/postgres/index.js';
 import { FkdiffError } from '../../src/errors.js';
-import type { DialectName, ForeignKey, TableRef } from '../../src/model/catalog.js';
+import type { ForeignKey, TableRef } from '../../src/model/catalog.js';
 import type { Change } from '../../src/model/change.js';
 import type { Hazard, HazardCode, Plan, Step, StepOp } from '../../src/model/plan.js';
 import { parsePlanJson, renderJson, renderMarkdown, renderSql, renderText } from '../../src/render/index.js';
 
-// ---- a minimal dialect: the real ones live in src/dialect and are tested there ----
-
-function testDialect(name: DialectName, quoteChar: '"' | '`'): Dialect {
-  const quoteIdentifier = (identifier: string): string =>
-    `${quoteChar}${identifier.replaceAll(quoteChar, quoteChar + quoteChar)}${quoteChar}`;
-  const quoteTable = (ref: TableRef): string => `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.name)}`;
-  const columns = (names: readonly string[]): string => names.map(quoteIdentifier).join(', ');
-  const definitionSql = (fk: ForeignKey): string =>
-    [
-      `FOREIGN KEY (${columns(fk.columns)}) REFERENCES ${quoteTable(fk.referencedTable)} (${columns(fk.referencedColumns)})`,
-      fk.onDelete === 'no action' ? '' : ` ON DELETE ${fk.onDelete.toUpperCase()}`,
-      fk.onUpdate === 'no action' ? '' : ` ON UPDATE ${fk.onUpdate.toUpperCase()}`,
-    ].join('');
-  const stepSql = (op: StepOp): string => {
-    const table = `ALTER TABLE ${quoteTable(op.fk.table)}`;
-    const constraint = quoteIdentifier(op.fk.name);
-    switch (op.op) {
-      case 'drop':
-        return name === 'mysql'
-          ? `${table} DROP FOREIGN KEY ${constraint}`
-          : `${table} DROP CONSTRAINT ${constraint}`;
-      case 'rename':
-        return `${table} RENAME CONSTRAINT ${constraint} TO ${quoteIdentifier(op.newName)}`;
-      case 'alter':
-        return `${table} ALTER CONSTRAINT ${constraint} ${op.deferrable ? 'DEFERRABLE' : 'NOT DEFERRABLE'}${op.initiallyDeferred ? ' INITIALLY DEFERRED' : ''}`;
-      case 'add':
-        return `${table} ADD CONSTRAINT ${constraint} ${definitionSql(op.fk)}${op.notValid ? ' NOT VALID' : ''}`;
-      case 'validate':
-        return `${table} VALIDATE CONSTRAINT ${constraint}`;
-      case 'drop-index':
-        return `${table} DROP INDEX ${quoteIdentifier(op.indexName)}`;
-    }
-  };
-  return {
-    name,
-    capabilities: {
-      transactionalDdl: name === 'postgres',
-      renameConstraint: name === 'postgres',
-      deferrable: name === 'postgres',
-      match: name === 'postgres',
-      notValid: name === 'postgres',
-      setDefault: name === 'postgres',
-      setNullNeedsNullableColumns: name === 'mysql',
-      constraintNameScope: name === 'postgres' ? 'table' : 'schema',
-      maxIdentifierLength: name === 'postgres' ? 63 : 64,
-      identifierUnit: name === 'postgres' ? 'bytes' : 'characters',
-      implicitForeignKeyIndex: name === 'mysql',
-      referencedKey: name === 'postgres' ? 'unique' : 'leading-index',
-    },
-    quoteIdentifier,
-    quoteTable,
-    identifierLength: (identifier) => identifier.length,
-    normalizeAction: (action) => action,
-    stepSql,
-    orphanCountSql: () => '',
-    scriptFraming: (lockTimeoutMs) =>
-      name === 'postgres'
-        ? {
-            prologue: [],
-            transaction: {
-              begin: ['BEGIN', `SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`],
-              end: ['COMMIT'],
-            },
-          }
-        : {
-            prologue: [`SET SESSION lock_wait_timeout = ${Math.ceil(lockTimeoutMs / 1000)}`],
-            transaction: undefined,
-          },
-    definitionSql,
-  };
-}
-
-const postgres = testDialect('postgres', '"');
-const mysql = testDialect('mysql', '`');
+const postgres = postgresDialect;
+const mysql = mysqlDialect;
 
 // ---- fixtures ----
 

@@ -5,7 +5,8 @@ import { FkdiffError, formatProblem } from '../../src/errors.js';
 import type { DesiredForeignKey } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec } from '../../src/spec/index.js';
 import type { Spec } from '../../src/spec/index.js';
-import { mysqlLike, postgresLike } from './spec-dialects.js';
+import { mysqlDialect as mysqlLike } from '../../src/dialect/mysql/index.js';
+import { postgresDialect as postgresLike } from '../../src/dialect/postgres/index.js';
 
 const FILE = 'fkdiff.yaml';
 

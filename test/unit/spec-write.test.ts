@@ -9,7 +9,8 @@ import type {
 } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec, writeSpec } from '../../src/spec/index.js';
 import type { SpecDialect } from '../../src/spec/index.js';
-import { mysqlLike, postgresLike } from './spec-dialects.js';
+import { mysqlDialect as mysqlLike } from '../../src/dialect/mysql/index.js';
+import { postgresDialect as postgresLike } from '../../src/dialect/postgres/index.js';
 
 type Definition = Pick<ForeignKey, 'name' | 'columns' | 'referencedColumns'> & Partial<ForeignKey>;
 

@@ -76,6 +76,17 @@ SELECT n.nspname::text AS schema,
    AND c.relkind IN ('r', 'p')
    AND n.nspname = ANY($1::text[])`;
 
+/** Constraints that share the per-table namespace with the managed keys: other kinds, and clones. */
+export const OTHER_CONSTRAINTS_SQL = `
+SELECT n.nspname::text AS schema,
+       c.relname::text AS table,
+       con.conname::text AS name
+  FROM pg_catalog.pg_constraint con
+  JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ WHERE (con.contype <> 'f' OR con.conparentid <> 0)
+   AND n.nspname = ANY($1::text[])`;
+
 export const CURRENT_SCHEMA_SQL = 'SELECT current_schema()::text AS schema, version() AS version';
 
 /** Sets the lock timeout for the current transaction only; the value is a bound parameter. */

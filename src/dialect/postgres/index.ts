@@ -34,6 +34,26 @@ function alterTable(fk: ForeignKey, action: string): string {
   return `ALTER TABLE ${quoteTable(fk.table)} ${action}`;
 }
 
+/** Type families whose members PostgreSQL can compare with `=` (so a key between them works). */
+const TYPE_FAMILIES: readonly (readonly [RegExp, string])[] = [
+  [/^(smallint|integer|bigint|numeric|real|double precision)\b/, 'number'],
+  [/^(text|character varying|character|name)\b/, 'text'],
+  [/^(date|timestamp|time)\b/, 'datetime'],
+  [/^uuid$/, 'uuid'],
+  [/^boolean$/, 'boolean'],
+  [/^bytea$/, 'bytea'],
+];
+
+function typeFamily(type: string): string | undefined {
+  if (type.endsWith(']')) return undefined;
+  return TYPE_FAMILIES.find(([pattern]) => pattern.test(type))?.[1];
+}
+
+function columnTypesMatch(owning: string, referenced: string): boolean {
+  const [a, b] = [typeFamily(owning), typeFamily(referenced)];
+  return a === undefined || b === undefined || a === b;
+}
+
 function stepSql(step: StepOp): string {
   const constraint = quoteIdentifier(step.fk.name);
   switch (step.op) {
@@ -69,6 +89,7 @@ export const postgresDialect: Dialect = {
     setDefault: true,
     notValid: true,
     constraintNameScope: 'table',
+    constraintNamesIgnoreCase: false,
     maxIdentifierLength: 63,
     identifierUnit: 'bytes',
     implicitForeignKeyIndex: false,
@@ -80,6 +101,7 @@ export const postgresDialect: Dialect = {
   normalizeAction: (action: ReferentialAction) => action,
   stepSql,
   definitionSql,
+  columnTypesMatch,
   orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
   scriptFraming: (lockTimeoutMs) => ({
     prologue: [],

@@ -9,5 +9,8 @@ export function parseDuration(text: string, option: string): number {
   if (match === null || amount === undefined) {
     throw new FkdiffError('USAGE', `${option} "${text}" is not a duration such as 500ms, 5s or 2min`);
   }
-  return Number(amount) * (UNITS[match[2] ?? 's'] ?? 1000);
+  const milliseconds = Number(amount) * (UNITS[match[2] ?? 's'] ?? 1000);
+  // 0 would mean "wait forever" to PostgreSQL and is not allowed by MySQL.
+  if (milliseconds < 1) throw new FkdiffError('USAGE', `${option} must be at least 1ms`);
+  return milliseconds;
 }
