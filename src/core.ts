@@ -78,19 +78,19 @@ export async function makePlan(
 ): Promise<PlanResult> {
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection.dialect);
+  // Keys on excluded tables are never changed, but they hold names and need their indexes.
+  const everything: Catalog = {
+    ...scoped.current,
+    foreignKeys: [...scoped.current.foreignKeys, ...scoped.unmanaged],
+  };
   const problems = [
-    ...preflight(
-      changes,
-      scoped.current,
-      connection.dialect,
-      reservedNames(scoped.current, scoped.unmanaged),
-    ),
+    ...preflight(changes, everything, connection.dialect, reservedNames(scoped.current, scoped.unmanaged)),
     ...partitionProblems(scoped.spec.foreignKeys, scoped.current),
   ];
   if (problems.length > 0) {
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }
-  const plan = planChanges(changes, scoped.current, connection.dialect, options);
+  const plan = planChanges(changes, everything, connection.dialect, options);
   const dataProblems = options.checkData
     ? await checkDataWithin(connection, plan, options.lockTimeoutMs)
     : [];

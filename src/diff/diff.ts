@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect/dialect.js';
+import { groupBy } from '../collections.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { DesiredForeignKey, ForeignKey, ReservedName, TableRef } from '../model/catalog.js';
 import {
@@ -57,17 +58,6 @@ function compareDesired(a: DesiredForeignKey, b: DesiredForeignKey): number {
     compareStrings(a.name ?? '', b.name ?? '') ||
     compareStrings(definitionKey(a), definitionKey(b))
   );
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }
 
 /**

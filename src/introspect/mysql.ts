@@ -1,5 +1,13 @@
 import type { Session } from '../db/connection.js';
-import { columnsSql, foreignKeysSql, indexesSql, PRIMARY_KEY_NAME } from '../dialect/mysql/catalog-sql.js';
+import { groupBy } from '../collections.js';
+import {
+  columnsSql,
+  foreignKeyRulesSql,
+  foreignKeysSql,
+  indexesSql,
+  PRIMARY_KEY_NAME,
+  tablesSql,
+} from '../dialect/mysql/catalog-sql.js';
 import { FkdiffError } from '../errors.js';
 import type { Catalog, Column, ForeignKey, Index, ReferentialAction, Table } from '../model/catalog.js';
 import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../model/catalog.js';
@@ -16,14 +24,25 @@ interface ForeignKeyRow {
   column: string;
   ref_column: string;
   position: Numeric;
+}
+
+interface RuleRow {
+  schema: string;
+  table: string;
+  name: string;
   on_delete: string;
   on_update: string;
+}
+
+interface TableRow {
+  schema: string;
+  table: string;
+  partitioned: Numeric;
 }
 
 interface ColumnRow {
   schema: string;
   table: string;
-  partitioned: Numeric;
   column: string;
   type: string;
   nullable: Numeric;
@@ -58,18 +77,7 @@ function byPosition<T extends { position: Numeric }>(a: T, b: T): number {
   return Number(a.position) - Number(b.position);
 }
 
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
-
-function action(code: string, event: string, row: ForeignKeyRow): ReferentialAction {
+function action(code: string, event: string, row: RuleRow): ReferentialAction {
   const value = ACTIONS[code.toUpperCase()];
   if (value === undefined) {
     throw new FkdiffError(
@@ -80,8 +88,13 @@ function action(code: string, event: string, row: ForeignKeyRow): ReferentialAct
   return value;
 }
 
-/** One key from its column rows (all of one constraint). */
-function toForeignKey(rows: readonly ForeignKeyRow[]): ForeignKey {
+/** A row's table and constraint name, exact: what joins a key's columns to its rules. */
+function constraintKey(row: { schema: string; table: string; name: string }): string {
+  return `${tableKey({ schema: row.schema, name: row.table })}\u0000${row.name}`;
+}
+
+/** One key from its column rows (all of one constraint) and its rules. */
+function toForeignKey(rows: readonly ForeignKeyRow[], rules: RuleRow): ForeignKey {
   const ordered = [...rows].sort(byPosition);
   const [first] = ordered;
   if (first === undefined) throw new Error('a foreign key without columns');
@@ -91,8 +104,8 @@ function toForeignKey(rows: readonly ForeignKeyRow[]): ForeignKey {
     columns: ordered.map((row) => row.column),
     referencedTable: { schema: first.ref_schema, name: first.ref_table },
     referencedColumns: ordered.map((row) => row.ref_column),
-    onDelete: action(first.on_delete, 'ON DELETE', first),
-    onUpdate: action(first.on_update, 'ON UPDATE', first),
+    onDelete: action(rules.on_delete, 'ON DELETE', rules),
+    onUpdate: action(rules.on_update, 'ON UPDATE', rules),
     deferrable: false,
     initiallyDeferred: false,
     match: 'simple',
@@ -118,22 +131,40 @@ function toIndex(rows: readonly IndexRow[]): Index {
   };
 }
 
-function toTables(columnRows: readonly ColumnRow[], indexRows: readonly IndexRow[]): Table[] {
+/** The keys whose rules were read too: a key's columns and its rules are read in two queries. */
+function toForeignKeys(fkRows: readonly ForeignKeyRow[], ruleRows: readonly RuleRow[]): ForeignKey[] {
+  const rules = new Map(ruleRows.map((row) => [constraintKey(row), row]));
+  return [...groupBy(fkRows, constraintKey).entries()]
+    .flatMap(([key, rows]) => {
+      const rule = rules.get(key);
+      return rule === undefined ? [] : [toForeignKey(rows, rule)];
+    })
+    .sort(compareForeignKeys);
+}
+
+/** The base tables, with their columns and indexes; columns of views are left out. */
+function toTables(
+  tableRows: readonly TableRow[],
+  columnRows: readonly ColumnRow[],
+  indexRows: readonly IndexRow[],
+): Table[] {
   const rowKey = (row: { schema: string; table: string }): string =>
     tableKey({ schema: row.schema, name: row.table });
+  const baseTables = new Map(tableRows.map((row) => [rowKey(row), row]));
   const indexesByTable = groupBy(indexRows, rowKey);
-  return [...groupBy(columnRows, rowKey).values()]
-    .flatMap((rows): Table[] => {
+  return [...groupBy(columnRows, rowKey).entries()]
+    .flatMap(([key, rows]): Table[] => {
       const [first] = rows;
-      if (first === undefined) return [];
-      const ref = { schema: first.schema, name: first.table };
+      const table = baseTables.get(key);
+      if (first === undefined || table === undefined) return [];
+      const ref = { schema: table.schema, name: table.table };
       const columns: Column[] = [...rows]
         .sort(byPosition)
         .map((row) => ({ name: row.column, type: row.type, nullable: flag(row.nullable) }));
       const indexes = [...groupBy(indexesByTable.get(tableKey(ref)) ?? [], (row) => row.name).values()]
         .map(toIndex)
         .sort((a, b) => compareStrings(a.name, b.name));
-      return [{ ref, columns, indexes, partitioned: flag(first.partitioned) }];
+      return [{ ref, columns, indexes, partitioned: flag(table.partitioned) }];
     })
     .sort((a, b) => compareTables(a.ref, b.ref));
 }
@@ -148,8 +179,8 @@ async function selectAll<Row extends object>(
 
 /**
  * The foreign keys owned by tables in the databases `schemas`, and the base tables, columns and
- * indexes of `schemas` ∪ `tableSchemas` (databases that only hold referenced tables). Three round
- * trips in all, whatever the number of databases.
+ * indexes of `schemas` ∪ `tableSchemas` (databases that only hold referenced tables). Five round
+ * trips in all, one per information_schema table, whatever the number of databases.
  */
 export async function introspectMysql(
   session: Session,
@@ -159,16 +190,14 @@ export async function introspectMysql(
   const owners = [...new Set(schemas)].sort(compareStrings);
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort(compareStrings);
   const fkRows = await selectAll<ForeignKeyRow>(session, foreignKeysSql, owners);
+  const ruleRows = await selectAll<RuleRow>(session, foreignKeyRulesSql, owners);
+  const tableRows = await selectAll<TableRow>(session, tablesSql, allSchemas);
   const columnRows = await selectAll<ColumnRow>(session, columnsSql, allSchemas);
   const indexRows = await selectAll<IndexRow>(session, indexesSql, allSchemas);
-  const byConstraint = groupBy(
-    fkRows,
-    (row) => `${tableKey({ schema: row.schema, name: row.table })}\u0000${row.name}`,
-  );
   return {
     dialect: 'mysql',
     schemas: [...schemas],
-    tables: toTables(columnRows, indexRows),
-    foreignKeys: [...byConstraint.values()].map(toForeignKey).sort(compareForeignKeys),
+    tables: toTables(tableRows, columnRows, indexRows),
+    foreignKeys: toForeignKeys(fkRows, ruleRows),
   };
 }

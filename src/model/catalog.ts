@@ -108,6 +108,11 @@ export function reservedNames(catalog: Catalog, unmanaged: readonly ForeignKey[]
   ];
 }
 
+/** `schema.table.name`, how messages name a key. */
+export function keyLabel(fk: { readonly table: TableRef; readonly name: string }): string {
+  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
+}
+
 export function tableKey(ref: TableRef): string {
   return `${ref.schema}\u0000${ref.name}`;
 }

@@ -5,12 +5,16 @@ import type { DialectName, ForeignKey } from './catalog.js';
 export const HAZARD_CODES = [
   /** The step holds a lock that blocks writes to a table while it checks every row. */
   'blocks-writes',
+  /** Reads wait too: the transaction already holds an exclusive lock on a table the step scans. */
+  'blocks-reads',
   /** The step checks existing rows and fails if any of them violates the key. */
   'validates-data',
   /** A foreign key is removed and not put back: the database stops enforcing it. */
   'drops-fk',
   /** Deletes or updates of referenced rows start to cascade to the referencing rows. */
   'enables-cascade',
+  /** An index is dropped (InnoDB: a leftover of an earlier key, in the way of a new one). */
+  'drops-index',
   /** The plan cannot run in one transaction: a failure part-way leaves some steps applied. */
   'non-transactional',
 ] as const;

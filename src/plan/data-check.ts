@@ -38,26 +38,43 @@ function checkedKeys(plan: Plan): ForeignKey[] {
 }
 
 /**
- * Rows that would make an add or a validation fail, found before anything runs: one query for
- * the whole plan.
+ * Keys per query. PostgreSQL takes time growing with the square of the number of UNION ALL
+ * branches to plan the query, and JIT-compiles it once its estimated cost passes jit_above_cost:
+ * 559 keys on empty tables took 3 s in one query, 0.1 s in queries of 50.
+ */
+const KEYS_PER_QUERY = 50;
+
+function orphanProblem(
+  fk: ForeignKey,
+  orphans: number,
+  changes: readonly Change[],
+  dialect: Dialect,
+): Problem {
+  const count =
+    orphans > ORPHAN_LIMIT ? `more than ${ORPHAN_LIMIT} rows` : orphans === 1 ? '1 row' : `${orphans} rows`;
+  return {
+    message: `${fk.table.schema}.${fk.table.name}.${fk.name}: ${count} of ${fk.table.name} (${fk.columns.join(', ')}) match no row of ${fk.referencedTable.schema}.${fk.referencedTable.name}; fix the data${dialect.capabilities.notValid ? ', or declare notValid: true' : ''}, or pass --no-check-data`,
+    source: sourceOf(changes, fk),
+  };
+}
+
+/**
+ * Rows that would make an add or a validation fail, found before anything runs: one query per
+ * 50 keys.
  */
 export async function checkData(session: Session, dialect: Dialect, plan: Plan): Promise<Problem[]> {
   const keys = checkedKeys(plan);
-  if (keys.length === 0) return [];
-  const rows = await session.select<{ position: number | string; orphans: number | string }>(
-    dialect.orphanCountSql(keys, ORPHAN_LIMIT),
-  );
-  return rows.flatMap((row) => {
-    const fk = keys[Number(row.position)];
-    const orphans = Number(row.orphans);
-    if (fk === undefined || orphans === 0) return [];
-    const count =
-      orphans > ORPHAN_LIMIT ? `more than ${ORPHAN_LIMIT} rows` : orphans === 1 ? '1 row' : `${orphans} rows`;
-    return [
-      {
-        message: `${fk.table.schema}.${fk.table.name}.${fk.name}: ${count} of ${fk.table.name} (${fk.columns.join(', ')}) match no row of ${fk.referencedTable.schema}.${fk.referencedTable.name}; fix the data, or declare notValid: true (PostgreSQL), or pass --no-check-data`,
-        source: sourceOf(plan.changes, fk),
-      },
-    ];
-  });
+  const problems: Problem[] = [];
+  for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+    const batch = keys.slice(start, start + KEYS_PER_QUERY);
+    const rows = await session.select<{ position: number | string; orphans: number | string }>(
+      dialect.orphanCountSql(batch, ORPHAN_LIMIT),
+    );
+    for (const row of rows) {
+      const fk = batch[Number(row.position)];
+      const orphans = Number(row.orphans);
+      if (fk !== undefined && orphans !== 0) problems.push(orphanProblem(fk, orphans, plan.changes, dialect));
+    }
+  }
+  return problems;
 }

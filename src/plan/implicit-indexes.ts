@@ -1,8 +1,10 @@
 import type { Dialect } from '../dialect/dialect.js';
+import { groupBy } from '../collections.js';
+import { keyLabel as label } from '../model/catalog.js';
 import type { Problem } from '../errors.js';
 import type { Change } from '../model/change.js';
 import type { Catalog, ForeignKey, Index, SourceLocation, Table } from '../model/catalog.js';
-import { sameTable, tableKey } from '../model/catalog.js';
+import { tableKey } from '../model/catalog.js';
 import type { DraftStep } from './draft.js';
 
 /*
@@ -72,23 +74,21 @@ export interface ImplicitIndexPlan {
   readonly conflicts: readonly IndexConflict[];
 }
 
+/** The keys that need an index of one table: those it owns, and those that reference it. */
+interface TableKeys {
+  readonly owned: readonly ForeignKey[];
+  readonly referencing: readonly ForeignKey[];
+}
+
 /** The key (other than through `index`) that would lose its only index if `index` went. */
-function keyNeeding(
-  index: Index,
-  table: Table,
-  live: readonly Index[],
-  remaining: readonly ForeignKey[],
-  added: readonly ForeignKey[],
-): ForeignKey | undefined {
+function keyNeeding(index: Index, live: readonly Index[], keys: TableKeys): ForeignKey | undefined {
   const others = live.filter((other) => other !== index);
   const onlyServedBy = (columns: readonly string[]): boolean =>
     serves(index, columns) && !others.some((other) => serves(other, columns));
   // The owning side of an added key gets an index from the server; the referenced side never does.
   return (
-    remaining.find((fk) => sameTable(fk.table, table.ref) && onlyServedBy(fk.columns)) ??
-    [...remaining, ...added].find(
-      (fk) => sameTable(fk.referencedTable, table.ref) && onlyServedBy(fk.referencedColumns),
-    )
+    keys.owned.find((fk) => onlyServedBy(fk.columns)) ??
+    keys.referencing.find((fk) => onlyServedBy(fk.referencedColumns))
   );
 }
 
@@ -105,6 +105,17 @@ export function planImplicitIndexes(
   const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
   const droppedKeys = new Set([...dropped].map(fkKey));
   const remaining = current.foreignKeys.filter((fk) => !droppedKeys.has(fkKey(fk)));
+  // Grouped once, on the first blocker, in their order: looking through every key for each
+  // blocker is quadratic, and most plans have no blocker at all.
+  let grouped: { owned: Map<string, ForeignKey[]>; referencing: Map<string, ForeignKey[]> } | undefined;
+  const keysOf = (table: Table): TableKeys => {
+    grouped ??= {
+      owned: groupBy(remaining, (fk) => tableKey(fk.table)),
+      referencing: groupBy([...remaining, ...added], (fk) => tableKey(fk.referencedTable)),
+    };
+    const key = tableKey(table.ref);
+    return { owned: grouped.owned.get(key) ?? [], referencing: grouped.referencing.get(key) ?? [] };
+  };
   const removed = new Set<Index>();
   const drops: IndexDrop[] = [];
   const conflicts: IndexConflict[] = [];
@@ -115,7 +126,7 @@ export function planImplicitIndexes(
     const blocker = live.find((index) => !index.primary && sameIndexName(index.name, fk.name));
     if (blocker === undefined || serves(blocker, fk.columns)) continue;
     if (live.some((index) => certainlyReused(index, fk.columns))) continue;
-    const neededBy = keyNeeding(blocker, table, live, remaining, added);
+    const neededBy = keyNeeding(blocker, live, keysOf(table));
     if (neededBy === undefined && couldBeImplicit(blocker)) {
       drops.push({ fk, index: blocker });
       removed.add(blocker);
@@ -141,14 +152,15 @@ export function implicitIndexDrops(
   const { drops } = planImplicitIndexes(added, current, dropped);
   const indexSteps = drops.map(({ fk, index }): DraftStep => ({
     op: { op: 'drop-index', fk, indexName: index.name },
-    hazards: [],
+    hazards: [
+      {
+        code: 'drops-index',
+        message: `${fk.table.schema}.${fk.table.name}: index ${index.name} (${index.columns.join(', ')}) is dropped to free its name for ${label(fk)}; queries that used it lose it`,
+      },
+    ],
     separate: false,
   }));
   return [...indexSteps, ...adds];
-}
-
-function label(fk: ForeignKey): string {
-  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
 }
 
 /**

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Dialect } from '../dialect/dialect.js';
 import type { Change } from '../model/change.js';
 import type { Catalog, ForeignKey, ReferentialAction } from '../model/catalog.js';
-import { compareForeignKeys, tableKey } from '../model/catalog.js';
+import { compareForeignKeys, keyLabel as label, tableKey } from '../model/catalog.js';
+import { groupBy } from '../collections.js';
 import type { Hazard, Plan, Step, StepOp } from '../model/plan.js';
 import { fitIdentifier, nameScopeKey } from '../diff/names.js';
 import type { DraftStep } from './draft.js';
@@ -17,10 +18,6 @@ export interface PlanOptions {
 }
 
 const ROW_CHANGING: ReadonlySet<ReferentialAction> = new Set(['cascade', 'set null', 'set default']);
-
-function label(fk: ForeignKey): string {
-  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
-}
 
 /** Hash of the keys a plan was made from, so that `apply --plan` can tell the database moved on. */
 export function fingerprint(
@@ -37,14 +34,21 @@ export function fingerprint(
 }
 
 /** What a referential action does to the referencing rows, in words. */
-function consequence(fk: ForeignKey, action: ReferentialAction, event: 'onDelete' | 'onUpdate'): string {
+function consequence(
+  fk: ForeignKey,
+  action: ReferentialAction,
+  event: 'onDelete' | 'onUpdate',
+  notNull: readonly string[],
+): string {
   const rows = `the rows of ${fk.table.name} that reference it`;
   const columns = fk.columns.join(', ');
   switch (action) {
     case 'cascade':
       return event === 'onDelete' ? `delete ${rows}` : `update ${columns} in ${rows}`;
     case 'set null':
-      return `set ${columns} to NULL in ${rows}`;
+      return notNull.length > 0
+        ? `fail while ${rows} exist: ${notNull.join(', ')} cannot be set to NULL (NOT NULL)`
+        : `set ${columns} to NULL in ${rows}`;
     case 'set default':
       return `set ${columns} to their defaults in ${rows}`;
     case 'no action':
@@ -53,16 +57,20 @@ function consequence(fk: ForeignKey, action: ReferentialAction, event: 'onDelete
   }
 }
 
-function cascadeHazard(fk: ForeignKey, before: ForeignKey | undefined): Hazard[] {
+function cascadeHazard(fk: ForeignKey, before: ForeignKey | undefined, notNull: readonly string[]): Hazard[] {
   return (['onDelete', 'onUpdate'] as const)
     .filter((event) => ROW_CHANGING.has(fk[event]) && before?.[event] !== fk[event])
     .map((event) => ({
       code: 'enables-cascade',
-      message: `${label(fk)}: ${event === 'onDelete' ? 'deleting' : 'updating'} a row of ${fk.referencedTable.name} will ${consequence(fk, fk[event], event)}`,
+      message: `${label(fk)}: ${event === 'onDelete' ? 'deleting' : 'updating'} a row of ${fk.referencedTable.name} will ${consequence(fk, fk[event], event, notNull)}`,
     }));
 }
 
-function validationHazards(fk: ForeignKey, blocksWrites: boolean): Hazard[] {
+function validationHazards(fk: ForeignKey, blocksWrites: boolean, dialect: Dialect): Hazard[] {
+  const onlineAdvice =
+    dialect.capabilities.transactionalDdl && dialect.capabilities.notValid
+      ? ' (use --online to validate without blocking writes)'
+      : '';
   const hazards: Hazard[] = [
     {
       code: 'validates-data',
@@ -72,30 +80,33 @@ function validationHazards(fk: ForeignKey, blocksWrites: boolean): Hazard[] {
   if (blocksWrites) {
     hazards.push({
       code: 'blocks-writes',
-      message: `${label(fk)}: writes to ${fk.table.name} and ${fk.referencedTable.name} wait while the rows are checked (use --online to validate without blocking writes)`,
+      message: `${label(fk)}: writes to ${fk.table.name} and ${fk.referencedTable.name} wait while the rows are checked${onlineAdvice}`,
     });
   }
   return hazards;
 }
 
 /**
- * Renames in an order that never takes a name still held by another key of the same scope; a cycle
- * (two keys swapping names) goes through a temporary name.
+ * Renames within one name scope, in an order that never takes a name still held by another key; a
+ * cycle (two keys swapping names) goes through a temporary name.
  */
-function orderRenames(
+function orderScope(
   renames: readonly { fk: ForeignKey; newName: string }[],
   held: Set<string>,
   dialect: Dialect,
 ): StepOp[] {
   const steps: StepOp[] = [];
-  let pending = renames.map((r) => ({ fk: r.fk, newName: r.newName }));
+  let pending = [...renames];
   const scoped = (fk: ForeignKey, name: string) => nameScopeKey(fk.table, name, dialect);
+  const rename = (fk: ForeignKey, newName: string): void => {
+    steps.push({ op: 'rename', fk, newName });
+    held.delete(scoped(fk, fk.name));
+    held.add(scoped(fk, newName));
+  };
   while (pending.length > 0) {
     const ready = pending.find((r) => !held.has(scoped(r.fk, r.newName)));
     if (ready !== undefined) {
-      steps.push({ op: 'rename', fk: ready.fk, newName: ready.newName });
-      held.delete(scoped(ready.fk, ready.fk.name));
-      held.add(scoped(ready.fk, ready.newName));
+      rename(ready.fk, ready.newName);
       pending = pending.filter((r) => r !== ready);
       continue;
     }
@@ -108,12 +119,23 @@ function orderRenames(
         dialect,
       );
     }
-    steps.push({ op: 'rename', fk: first.fk, newName: temporary });
-    held.delete(scoped(first.fk, first.fk.name));
-    held.add(scoped(first.fk, temporary));
+    rename(first.fk, temporary);
     pending = [...rest, { fk: { ...first.fk, name: temporary }, newName: first.newName }];
   }
   return steps;
+}
+
+/**
+ * Renames only collide within a name scope (a table on PostgreSQL), so each scope is ordered on
+ * its own: the work grows with the renames per table, not with the renames of the whole plan.
+ */
+function orderRenames(
+  renames: readonly { fk: ForeignKey; newName: string }[],
+  held: Set<string>,
+  dialect: Dialect,
+): StepOp[] {
+  const scopes = groupBy(renames, (r) => nameScopeKey(r.fk.table, '', dialect));
+  return [...scopes.values()].flatMap((group) => orderScope(group, held, dialect));
 }
 
 /**
@@ -136,17 +158,31 @@ export function planChanges(
   const adds: DraftStep[] = [];
   const validations: DraftStep[] = [];
 
+  const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
+  const notNullColumns = (fk: ForeignKey): string[] =>
+    (tables.get(tableKey(fk.table))?.columns ?? [])
+      .filter((column) => !column.nullable && fk.columns.includes(column.name))
+      .map((column) => column.name);
   const addKey = (fk: ForeignKey, before: ForeignKey | undefined): void => {
-    // PostgreSQL before 18 cannot add a NOT VALID key to a partitioned table.
-    const deferValidation = online && fk.validated && !partitioned.has(tableKey(fk.table));
-    const checkNow = fk.validated && !deferValidation;
+    // PostgreSQL before 18 cannot add a NOT VALID key to a partitioned table: such a key is added
+    // validated (which also satisfies `notValid: true`).
+    const canSkipCheck = caps.notValid && !partitioned.has(tableKey(fk.table));
+    const deferValidation = online && fk.validated && canSkipCheck;
+    const checkNow = fk.validated ? !deferValidation : !canSkipCheck;
     adds.push({
       op: { op: 'add', fk, notValid: !checkNow },
-      hazards: [...(checkNow ? validationHazards(fk, true) : []), ...cascadeHazard(fk, before)],
+      hazards: [
+        ...(checkNow ? validationHazards(fk, true, dialect) : []),
+        ...cascadeHazard(fk, before, notNullColumns(fk)),
+      ],
       separate: false,
     });
     if (deferValidation) {
-      validations.push({ op: { op: 'validate', fk }, hazards: validationHazards(fk, false), separate: true });
+      validations.push({
+        op: { op: 'validate', fk },
+        hazards: validationHazards(fk, false, dialect),
+        separate: true,
+      });
     }
   };
 
@@ -193,7 +229,7 @@ export function planChanges(
       case 'validate':
         validations.push({
           op: { op: 'validate', fk: change.fk },
-          hazards: validationHazards(change.fk, false),
+          hazards: validationHazards(change.fk, false, dialect),
           separate: online,
         });
         break;
@@ -203,11 +239,14 @@ export function planChanges(
   // The differ hands out normalized copies of the current keys: compare by scope and name.
   const dropped = new Set(drops.map((d) => d.op.fk));
   const freed = new Set([...dropped].map((fk) => nameScopeKey(fk.table, fk.name, dialect)));
-  const held = new Set(
-    current.foreignKeys
+  const held = new Set([
+    ...current.foreignKeys
       .map((fk) => nameScopeKey(fk.table, fk.name, dialect))
       .filter((key) => !freed.has(key)),
-  );
+    ...current.tables.flatMap((table) =>
+      (table.reservedNames ?? []).map((name) => nameScopeKey(table.ref, name, dialect)),
+    ),
+  ]);
   const renameSteps: DraftStep[] = orderRenames(renames, held, dialect).map((op) => ({
     op,
     hazards: [],
@@ -222,7 +261,7 @@ export function planChanges(
     schemas: current.schemas,
     online,
     changes,
-    steps: markNonTransactional(steps, dialect),
+    steps: markNonTransactional(markBlockedReads(steps, dialect), dialect),
     fingerprint: fingerprint(dialect, current.schemas, current.foreignKeys),
   };
 }
@@ -233,6 +272,34 @@ function assignTransactions(drafts: readonly DraftStep[], dialect: Dialect): Ste
     if (!dialect.capabilities.transactionalDdl) transaction = index + 1;
     else if (draft.separate && index > 0) transaction += 1;
     return { op: draft.op, sql: dialect.stepSql(draft.op), hazards: draft.hazards, transaction };
+  });
+}
+
+/**
+ * PostgreSQL holds every lock until commit. Dropping or renaming a key takes ACCESS EXCLUSIVE locks on
+ * both its tables, so a later step of the same transaction that checks rows of those tables keeps
+ * readers waiting too, for as long as the check takes.
+ */
+function markBlockedReads(steps: readonly Step[], dialect: Dialect): Step[] {
+  if (!dialect.capabilities.transactionalDdl) return [...steps];
+  const exclusive = new Map<number, Set<string>>();
+  return steps.map((step) => {
+    const locked = exclusive.get(step.transaction) ?? new Set<string>();
+    exclusive.set(step.transaction, locked);
+    const { op } = step;
+    const scans = (op.op === 'add' && !op.notValid) || op.op === 'validate';
+    const blocked = scans ? [op.fk.table, op.fk.referencedTable].filter((t) => locked.has(tableKey(t))) : [];
+    if (op.op === 'drop' || op.op === 'rename') {
+      locked.add(tableKey(op.fk.table));
+      locked.add(tableKey(op.fk.referencedTable));
+    }
+    if (blocked.length === 0) return step;
+    const names = [...new Set(blocked.map((t) => t.name))].join(' and ');
+    const hazard: Hazard = {
+      code: 'blocks-reads',
+      message: `${label(op.fk)}: reads of ${names} wait too while the rows are checked, because an earlier drop or rename in the same transaction locked ${blocked.length === 1 ? 'it' : 'them'} exclusively`,
+    };
+    return { ...step, hazards: [...step.hazards, hazard] };
   });
 }
 

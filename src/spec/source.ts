@@ -1,5 +1,5 @@
 import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from 'yaml';
-import type { Document, ErrorCode, Node, YAMLError } from 'yaml';
+import type { Document, ErrorCode, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { SourceLocation } from '../model/catalog.js';
@@ -20,8 +20,7 @@ export interface SpecSource {
 
 /** Parses YAML keeping positions; malformed YAML is SPEC_SYNTAX with every error's line and column. */
 export function readYaml(text: string, file: string): SpecSource {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const { document, lineCounter } = parseYaml(text);
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
@@ -34,20 +33,58 @@ export function readYaml(text: string, file: string): SpecSource {
   }
   const data = documentData(document, file, locate);
   const nodeLocation = (node: Node | undefined): SourceLocation => locate(node?.range?.[0] ?? 0);
+  const pairs = pairFinder();
   return {
     file,
     data,
     valueAt: (path) => {
-      const found = walk(document, path);
+      const found = walk(document, path, pairs);
       return nodeLocation(
         isEmptyScalar(found.value) ? (found.key ?? found.value) : (found.value ?? found.nearest),
       );
     },
     keyAt: (path) => {
-      const found = walk(document, path);
+      const found = walk(document, path, pairs);
       return nodeLocation(found.key ?? found.nearest);
     },
   };
+}
+
+/**
+ * yaml's own duplicate-key check compares each key with every earlier key of its mapping: quadratic
+ * in the `tables` mapping of a spec with thousands of tables. Keys are compared here with a set
+ * instead, and only a document that repeats a key is parsed again with the library's check, so that
+ * its errors are exactly the library's.
+ */
+function parseYaml(text: string): { document: Document; lineCounter: LineCounter } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  if (!repeatsKey(document)) return { document, lineCounter };
+  const recount = new LineCounter();
+  return {
+    document: parseDocument(text, { lineCounter: recount, prettyErrors: false }),
+    lineCounter: recount,
+  };
+}
+
+/** Whether a mapping holds two scalar keys of the same value (yaml's test for a duplicate key). */
+function repeatsKey(document: Document): boolean {
+  let repeated = false;
+  visit(document, {
+    Map: (_, map) => {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (seen.has(key.value)) {
+          repeated = true;
+          return visit.BREAK;
+        }
+        seen.add(key.value);
+      }
+      return undefined;
+    },
+  });
+  return repeated;
 }
 
 function syntaxError(file: string, problems: readonly Problem[]) {
@@ -93,16 +130,37 @@ interface Found {
   readonly nearest: Node | undefined;
 }
 
-function walk(document: Document, path: Path): Found {
+type PairFinder = (map: YAMLMap, key: string) => Pair | undefined;
+
+/**
+ * The first pair of a mapping whose scalar key reads as `key`. Each mapping is indexed on first use:
+ * a spec's locations are looked up once per foreign key, in a mapping of every table.
+ */
+function pairFinder(): PairFinder {
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  return (map, key) => {
+    let index = indexes.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!isScalar(item.key)) continue;
+        const text = String(item.key.value);
+        if (!index.has(text)) index.set(text, item);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
+}
+
+function walk(document: Document, path: Path, findPair: PairFinder): Found {
   let value: unknown = document.contents;
   let key: Node | undefined;
   let nearest: Node | undefined = isNode(value) ? value : undefined;
   for (const segment of path) {
     const container = isAlias(value) ? value.resolve(document) : value;
     if (isMap(container)) {
-      const pair = container.items.find(
-        (item) => isScalar(item.key) && String(item.key.value) === String(segment),
-      );
+      const pair = findPair(container, String(segment));
       if (pair === undefined) return { key: undefined, value: undefined, nearest };
       key = isNode(pair.key) ? pair.key : undefined;
       value = pair.value;

@@ -28,10 +28,10 @@ describe.skipIf(!available('mysql'))(
     let db: TestDatabase;
     const keyNames = async () =>
       (
-        (await db.query(
+        await db.query<{ name: string }>(
           `SELECT CONSTRAINT_NAME AS name FROM information_schema.REFERENTIAL_CONSTRAINTS
           WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY CONSTRAINT_NAME`,
-        )) as { name: string }[]
+        )
       ).map((row) => row.name);
 
     beforeAll(async () => {

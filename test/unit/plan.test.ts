@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { postgresDialect } from '../../src/dialect/postgres/index.js';
 import { diff } from '../../src/diff/diff.js';
 import type { DesiredForeignKey, ForeignKey } from '../../src/model/catalog.js';
+import { HAZARD_CODES } from '../../src/model/plan.js';
 import { planChanges } from '../../src/plan/plan.js';
 import { partitionProblems, preflight } from '../../src/plan/preflight.js';
 import { mysqlDialect } from '../../src/dialect/mysql/index.js';
@@ -298,6 +299,20 @@ describe('diff + plan (PostgreSQL)', () => {
     expect(plan.steps[0]?.sql).not.toContain('NOT VALID');
   });
 
+  it('adds a notValid key to a partitioned table validated (PostgreSQL refuses NOT VALID there)', () => {
+    const parts = [table('events', ['id', 'org_id'], { partitioned: true }), table('orgs', ['id'])];
+    const changes = diff(
+      [],
+      [want({ table: 'events', columns: ['org_id'], references: 'orgs', validated: false })],
+      postgresDialect,
+    );
+    const plan = planChanges(changes, catalog(parts, []), postgresDialect, { online: false });
+    expect(plan.steps.map((s) => s.sql)).toEqual([
+      'ALTER TABLE "public"."events" ADD CONSTRAINT "events_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "public"."orgs" ("id")',
+    ]);
+    expect(plan.steps[0]?.hazards.map((h) => h.code)).toContain('validates-data');
+  });
+
   it('assigns hazards: a plain add blocks writes, a drop drops an fk, cascade is flagged', () => {
     const changes = diff(
       [fk({ table: 'users', columns: ['org_id'], references: 'orgs' })],
@@ -306,7 +321,11 @@ describe('diff + plan (PostgreSQL)', () => {
     );
     const plan = planChanges(changes, catalog(tables, []), postgresDialect, { online: false });
     const codes = plan.steps.map((s) => s.hazards.map((h) => h.code));
-    expect(codes).toEqual([['drops-fk'], ['validates-data', 'blocks-writes', 'enables-cascade']]);
+    // The drop locked users exclusively, so the add's check of users keeps readers waiting too.
+    expect(codes).toEqual([
+      ['drops-fk'],
+      ['validates-data', 'blocks-writes', 'enables-cascade', 'blocks-reads'],
+    ]);
     expect(plan.steps.every((s) => s.transaction === 1)).toBe(true);
   });
 
@@ -446,5 +465,19 @@ describe('partitions', () => {
       want({ table: 'payment_p1', columns: ['customer_id'], references: 'customer', onDelete: 'cascade' }),
     ];
     expect(partitionProblems(desired, catalog(tables, []))).toEqual([]);
+  });
+});
+
+describe('hazard codes', () => {
+  it('the JSON Schema offers exactly the codes the planner uses', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const schema = JSON.parse(
+      await readFile(new URL('../../schemas/fkdiff.schema.json', import.meta.url), 'utf8'),
+    ) as {
+      properties: { policy: { properties: { denyHazards: { items: { enum: string[] } } } } };
+    };
+    expect([...schema.properties.policy.properties.denyHazards.items.enum].sort()).toEqual(
+      [...HAZARD_CODES].sort(),
+    );
   });
 });

@@ -195,7 +195,7 @@ describe('parseSpec: invalid spec', () => {
       'a bad hazard code',
       yaml('version: 1', 'policy:', '  denyHazards: [drops-fk, block-writes]'),
       [
-        'fkdiff.yaml:3:27: policy.denyHazards[1] must be one of: blocks-writes, validates-data, drops-fk, enables-cascade, non-transactional (got "block-writes")',
+        'fkdiff.yaml:3:27: policy.denyHazards[1] must be one of: blocks-writes, blocks-reads, validates-data, drops-fk, enables-cascade, drops-index, non-transactional (got "block-writes")',
       ],
     ],
     [

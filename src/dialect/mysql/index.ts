@@ -1,4 +1,5 @@
 import type { Dialect, ScriptFraming } from '../dialect.js';
+import { keyLabel as label } from '../../model/catalog.js';
 import type { ForeignKey, ReferentialAction, TableRef } from '../../model/catalog.js';
 import type { StepOp } from '../../model/plan.js';
 import { FkdiffError } from '../../errors.js';
@@ -34,10 +35,6 @@ function definitionSql(fk: ForeignKey): string {
     `REFERENCES ${quoteTable(fk.referencedTable)} ${columnList(fk.referencedColumns)}`,
     actionClauses(fk),
   ]);
-}
-
-function label(fk: ForeignKey): string {
-  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
 }
 
 /**
