@@ -1,5 +1,6 @@
 /**
  * Introspection and planning against real servers: `node --import tsx bench/live.ts <target> [keys]`,
+import { fileURLToPath } from 'node:url';
  * target `postgres` or `mysql` (a synthetic catalog of `keys` foreign keys, default 10,000) or `lago`
  * (the lago-api schema on PostgreSQL). Each run creates its own databases (`fkdiff_bench_…`) and
  * drops them at the end, also when it fails or is interrupted. Prints a LiveResult as JSON on its
@@ -52,7 +53,10 @@ export interface LiveResult {
 
 const POSTGRES_URL = process.env.FKDIFF_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MYSQL_URL = process.env.FKDIFF_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
-const LAGO_SQL = '/work/shared/data/real-schemas/lago-api-postgres-loadable.sql';
+/** The team's shared folder sits beside the repository. */
+const LAGO_SQL = fileURLToPath(
+  new URL('../../shared/data/real-schemas/lago-api-postgres-loadable.sql', import.meta.url),
+);
 const LAGO_SCHEMAS: SchemaNames = ['public', 'partman'];
 const STATEMENTS_PER_ROUND_TRIP = 200;
 /** Each step against the server is timed this many times; the median is reported. */

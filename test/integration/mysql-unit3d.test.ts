@@ -7,9 +7,10 @@ import { introspectMysql } from '../../src/introspect/mysql.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import { planChanges } from '../../src/plan/plan.js';
 import { available, createDatabase, type TestDatabase } from '../support/targets.js';
+import { realSchema } from '../support/real-schemas.js';
 
 /** UNIT3D's Laravel schema dump (MySQL 8 mysqldump output): 127 tables, 156 foreign keys. */
-const UNIT3D = '/work/shared/data/real-schemas/unit3d-mysql.sql';
+const UNIT3D = realSchema('unit3d-mysql.sql');
 
 describe.skipIf(!available('mysql'))('mysql: a real schema (UNIT3D)', () => {
   let db: TestDatabase;

@@ -4,6 +4,7 @@
  * keys independently of fkdiff, and editing a pulled spec the way a user edits the YAML.
  */
 import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +16,10 @@ import { parse, stringify } from 'yaml';
 import { cli } from './cli.js';
 import type { TestDatabase } from './targets.js';
 
-export const REAL_SCHEMAS_DIR = process.env.FKDIFF_REAL_SCHEMAS_DIR ?? '/work/shared/data/real-schemas';
+/** The team's shared folder sits beside the repository: ../shared/data/real-schemas. */
+export const REAL_SCHEMAS_DIR =
+  process.env.FKDIFF_REAL_SCHEMAS_DIR ??
+  fileURLToPath(new URL('../../../shared/data/real-schemas', import.meta.url));
 
 /** The path of one of the real schema files; they are used in place, never copied. */
 export function realSchema(file: string): string {
