@@ -1,6 +1,5 @@
 /**
  * Introspection and planning against real servers: `node --import tsx bench/live.ts <target> [keys]`,
-import { fileURLToPath } from 'node:url';
  * target `postgres` or `mysql` (a synthetic catalog of `keys` foreign keys, default 10,000) or `lago`
  * (the lago-api schema on PostgreSQL). Each run creates its own databases (`fkdiff_bench_…`) and
  * drops them at the end, also when it fails or is interrupted. Prints a LiveResult as JSON on its
@@ -10,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { run } from '../src/cli/main.js';
