@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { isLockTimeout, type Connection } from './db/connection.js';
+import { driverMessage, isLockTimeout, type Connection } from './db/connection.js';
 import { diff } from './diff/diff.js';
 import { FkdiffError, problemsError } from './errors.js';
 import { introspect } from './introspect/index.js';
 import type { Change } from './model/change.js';
-import { reservedNames, type Catalog, type ForeignKey } from './model/catalog.js';
+import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from './model/catalog.js';
 import type { Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import { withLockTimeout } from './db/locks.js';
@@ -31,6 +31,8 @@ export interface Scoped {
   /** Every table of the governed and referenced schemas; only the managed keys. */
   readonly current: Catalog;
   readonly unmanaged: readonly ForeignKey[];
+  /** Names managed keys cannot take: keys on excluded tables, other constraints. */
+  readonly reserved: readonly ReservedName[];
 }
 
 /** Resolves the spec for this connection and reads the catalog it governs. */
@@ -40,20 +42,13 @@ export async function readScope(connection: Connection, raw: RawSpec): Promise<S
   const excluded = compileExclude(spec.exclude);
   const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
   const catalog = await introspect(connection, spec.schemas, referenced);
-  return {
-    spec,
-    current: { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) },
-    unmanaged: catalog.foreignKeys.filter((fk) => excluded(fk.table)),
-  };
+  const current = { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) };
+  const unmanaged = catalog.foreignKeys.filter((fk) => excluded(fk.table));
+  return { spec, current, unmanaged, reserved: reservedNames(current, unmanaged) };
 }
 
 export function changesFor(scoped: Scoped, dialect: Connection['dialect']): Change[] {
-  return diff(
-    scoped.current.foreignKeys,
-    scoped.spec.foreignKeys,
-    dialect,
-    reservedNames(scoped.current, scoped.unmanaged),
-  );
+  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, dialect, scoped.reserved);
 }
 
 export interface PlanResult extends Scoped {
@@ -84,7 +79,7 @@ export async function makePlan(
     foreignKeys: [...scoped.current.foreignKeys, ...scoped.unmanaged],
   };
   const problems = [
-    ...preflight(changes, everything, connection.dialect, reservedNames(scoped.current, scoped.unmanaged)),
+    ...preflight(changes, everything, connection.dialect, scoped.reserved),
     ...partitionProblems(scoped.spec.foreignKeys, scoped.current),
   ];
   if (problems.length > 0) {
@@ -110,7 +105,13 @@ async function checkDataWithin(connection: Connection, plan: Plan, lockTimeoutMs
       checkData(session, connection.dialect, plan),
     );
   } catch (error) {
-    if (!isLockTimeout(error)) throw error;
+    if (!isLockTimeout(error)) {
+      throw new FkdiffError(
+        'SQL_FAILED',
+        `the data check failed: ${driverMessage(error)}; nothing was changed (pass --no-check-data to skip the check)`,
+        { cause: error },
+      );
+    }
     throw new FkdiffError(
       'LOCK_TIMEOUT',
       `the data check waited longer than the lock timeout (${lockTimeoutMs} ms) for a table another session has locked: retry, raise --lock-timeout, or pass --no-check-data`,
@@ -127,7 +128,7 @@ export async function verify(connection: Connection, raw: RawSpec): Promise<void
     const what = remaining.map((change) => change.kind).join(', ');
     throw new FkdiffError(
       'VERIFY_FAILED',
-      `the database does not match the spec after apply: ${remaining.length} change(s) still pending (${what}); run plan to see them`,
+      `the database does not match the spec after apply: ${remaining.length === 1 ? '1 change' : `${remaining.length} changes`} still pending (${what}); run plan to see them`,
     );
   }
 }
