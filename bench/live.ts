@@ -361,19 +361,28 @@ async function benchSynthetic(target: 'postgres' | 'mysql', keys: number): Promi
       measured.catalog.foreignKeys.length === catalog.foreignKeys.length,
       `the server holds the ${catalog.foreignKeys.length} keys loaded (got ${measured.catalog.foreignKeys.length})`,
     );
-    return {
-      target,
-      skipped: undefined,
-      server: server.version,
-      tables: measured.catalog.tables.length,
-      foreignKeys: measured.catalog.foreignKeys.length,
-      loadMs: loaded.ms,
-      changes: measured.changes,
-      steps: measured.steps,
-      timings: measured.timings,
-      peakRssMb: peakRssMb(),
-    };
+    return liveResult(target, server.version, loaded.ms, measured);
   });
+}
+
+function liveResult(
+  target: LiveResult['target'],
+  server: string,
+  loadMs: number,
+  measured: Measured,
+): LiveResult {
+  return {
+    target,
+    skipped: undefined,
+    server,
+    tables: measured.catalog.tables.length,
+    foreignKeys: measured.catalog.foreignKeys.length,
+    loadMs,
+    changes: measured.changes,
+    steps: measured.steps,
+    timings: measured.timings,
+    peakRssMb: peakRssMb(),
+  };
 }
 
 async function benchLago(): Promise<LiveResult> {
@@ -387,18 +396,7 @@ async function benchLago(): Promise<LiveResult> {
       // A pg_dump script: one round trip, as psql -f would run it.
       const loaded = await timeOnce(() => postgresAdmin((client) => client.query(sql), scratch.url));
       const measured = await measure(scratch, []);
-      return {
-        target: 'lago',
-        skipped: undefined,
-        server: server.version,
-        tables: measured.catalog.tables.length,
-        foreignKeys: measured.catalog.foreignKeys.length,
-        loadMs: loaded.ms,
-        changes: measured.changes,
-        steps: measured.steps,
-        timings: measured.timings,
-        peakRssMb: peakRssMb(),
-      };
+      return liveResult('lago', server.version, loaded.ms, measured);
     },
   );
 }
