@@ -10,7 +10,7 @@ import { planChanges, type PlanOptions } from './plan/plan.js';
 import { withLockTimeout } from './db/locks.js';
 import { checkData } from './plan/data-check.js';
 import { partitionProblems, preflight } from './plan/preflight.js';
-import { compileExclude, parseSpec, resolveSpec, type RawSpec, type Spec } from './spec/index.js';
+import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
 
 /** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
 export async function loadSpecFile(file: string): Promise<RawSpec> {
@@ -36,7 +36,7 @@ export interface Scoped {
 }
 
 /** Resolves the spec for this connection and reads the catalog it governs. */
-export async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
+async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
   const spec = resolveSpec(raw, { dialect: connection.dialect, defaultSchema: connection.defaultSchema });
   // resolveSpec has already refused keys declared on excluded tables.
   const excluded = compileExclude(spec.exclude);
@@ -47,7 +47,7 @@ export async function readScope(connection: Connection, raw: RawSpec): Promise<S
   return { spec, current, unmanaged, reserved: reservedNames(current, unmanaged) };
 }
 
-export function changesFor(scoped: Scoped, dialect: Connection['dialect']): Change[] {
+function changesFor(scoped: Scoped, dialect: Connection['dialect']): Change[] {
   return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, dialect, scoped.reserved);
 }
 
@@ -118,6 +118,30 @@ async function checkDataWithin(connection: Connection, plan: Plan, lockTimeoutMs
       { cause: error },
     );
   }
+}
+
+/**
+ * The database's keys as spec text, such that a plan of it against the same database is empty.
+ * `schemas` default to the connection's current one.
+ */
+export async function pullSpec(
+  connection: Connection,
+  schemas: readonly string[],
+): Promise<{ readonly text: string; readonly foreignKeys: number }> {
+  const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
+  const catalog = await introspect(connection, governed);
+  // Rules as the engine understands them: MariaDB reports its default as RESTRICT.
+  const { dialect } = connection;
+  const foreignKeys = catalog.foreignKeys.map((fk) => ({
+    ...fk,
+    onDelete: dialect.normalizeAction(fk.onDelete),
+    onUpdate: dialect.normalizeAction(fk.onUpdate),
+  }));
+  const text = writeSpec(
+    { ...catalog, foreignKeys },
+    { schemas: governed, defaultSchema: connection.defaultSchema },
+  );
+  return { text, foreignKeys: foreignKeys.length };
 }
 
 /** After apply: the database must now match the spec exactly. */

@@ -16,7 +16,7 @@
  */
 export { applyPlan } from './apply/apply.js';
 export type { ApplyEvent, ApplyOptions, ApplyResult } from './apply/apply.js';
-export { loadSpecFile, makePlan, verify } from './core.js';
+export { loadSpecFile, makePlan, pullSpec, verify } from './core.js';
 export type { MakePlanOptions, PlanResult } from './core.js';
 export { connect } from './db/connection.js';
 export { withApplyLock } from './db/locks.js';

@@ -2,12 +2,11 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { applyPlan, type ApplyEvent } from '../apply/apply.js';
 import { parseDuration } from './duration.js';
-import { makePlan, loadSpecFile, verify, type PlanResult } from '../core.js';
+import { loadSpecFile, makePlan, pullSpec, verify, type PlanResult } from '../core.js';
 import { connect, type Connection } from '../db/connection.js';
 import { withApplyLock } from '../db/locks.js';
 import { dialectFor } from '../dialect/index.js';
 import { FkdiffError } from '../errors.js';
-import { introspect } from '../introspect/index.js';
 import { HAZARD_CODES, type HazardCode, type Plan } from '../model/plan.js';
 import {
   parsePlanJson,
@@ -17,7 +16,7 @@ import {
   renderText,
   type OutputFormat,
 } from '../render/index.js';
-import { resolveSpec, writeSpec } from '../spec/index.js';
+import { resolveSpec } from '../spec/index.js';
 import { escapeUnsafe } from '../render/names.js';
 import { confirm, useColor, type Io } from './io.js';
 
@@ -208,20 +207,11 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
 
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const schemas = options.schema && options.schema.length > 0 ? options.schema : [connection.defaultSchema];
-    const catalog = await introspect(connection, schemas);
-    // Write rules as the engine understands them: MariaDB reports its default as RESTRICT.
-    const { dialect } = connection;
-    const foreignKeys = catalog.foreignKeys.map((fk) => ({
-      ...fk,
-      onDelete: dialect.normalizeAction(fk.onDelete),
-      onUpdate: dialect.normalizeAction(fk.onUpdate),
-    }));
-    const text = writeSpec({ ...catalog, foreignKeys }, { schemas, defaultSchema: connection.defaultSchema });
-    if (options.output === undefined) io.stdout.write(text);
+    const pulled = await pullSpec(connection, options.schema ?? []);
+    if (options.output === undefined) io.stdout.write(pulled.text);
     else {
-      await writeFile(options.output, text);
-      io.stdout.write(`Wrote ${count(catalog.foreignKeys.length, 'foreign key')} to ${options.output}.\n`);
+      await writeFile(options.output, pulled.text);
+      io.stdout.write(`Wrote ${count(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
     }
     return EXIT.ok;
   });

@@ -1,7 +1,7 @@
 import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
 
 /** Shared by the dialects: SQL keywords for a referential action. */
-export function actionSql(action: ReferentialAction): string {
+function actionSql(action: ReferentialAction): string {
   return action.toUpperCase();
 }
 

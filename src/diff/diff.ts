@@ -145,7 +145,7 @@ const KIND_ORDER: Readonly<Record<Change['kind'], number>> = {
   validate: 5,
 };
 
-export function compareChanges(a: Change, b: Change): number {
+function compareChanges(a: Change, b: Change): number {
   return compareForeignKeys(changedKey(a), changedKey(b)) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
 }
 

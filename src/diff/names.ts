@@ -28,7 +28,7 @@ export function fitIdentifier(name: string, dialect: Dialect): string {
 }
 
 /** PostgreSQL's convention: `<table>_<col>[_<col>…]_fkey`. */
-export function conventionalName(table: TableRef, columns: readonly string[]): string {
+function conventionalName(table: TableRef, columns: readonly string[]): string {
   return `${table.name}_${columns.join('_')}_fkey`;
 }
 

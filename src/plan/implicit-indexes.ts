@@ -97,7 +97,7 @@ function keyNeeding(index: Index, live: readonly Index[], keys: TableKeys): Fore
  * be dropped. `dropped` are the keys the plan drops before it adds any; the blocking indexes are
  * dropped after them and before every add, so that no add reuses an index that is about to go.
  */
-export function planImplicitIndexes(
+function planImplicitIndexes(
   added: readonly ForeignKey[],
   current: Catalog,
   dropped: Iterable<ForeignKey>,

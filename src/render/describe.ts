@@ -109,7 +109,7 @@ export function groupByTable(
 }
 
 /** `(profile_id) → public.profiles (id) ON DELETE SET NULL`: only clauses that differ from the defaults. */
-export function describeDefinition(fk: ForeignKey): string {
+function describeDefinition(fk: ForeignKey): string {
   return [
     `(${displayColumns(fk.columns)}) → ${displayTable(fk.referencedTable)} (${displayColumns(fk.referencedColumns)})`,
     fk.onDelete === 'no action' ? '' : `ON DELETE ${fk.onDelete.toUpperCase()}`,
@@ -122,7 +122,7 @@ export function describeDefinition(fk: ForeignKey): string {
     .join(' ');
 }
 
-export function describeDeferrability(deferrable: boolean, initiallyDeferred: boolean): string {
+function describeDeferrability(deferrable: boolean, initiallyDeferred: boolean): string {
   if (!deferrable) return 'not deferrable';
   return initiallyDeferred ? 'deferrable initially deferred' : 'deferrable initially immediate';
 }

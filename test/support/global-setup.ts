@@ -1,4 +1,6 @@
 import type { TestProject } from 'vitest/node';
+import { existsSync } from 'node:fs';
+import { REAL_SCHEMAS_DIR } from './real-schemas.js';
 import { MYSQL_URL, POSTGRES_URL, probe, REQUIRE_DATABASES } from './targets.js';
 
 /**
@@ -18,12 +20,17 @@ export default async function setup(project: TestProject): Promise<void> {
     if (failure !== undefined) missing.push(`${kind} at ${url.replace(/:[^:@/]*@/, ':***@')}: ${failure}`);
   }
   project.provide('servers', up);
+  if (!existsSync(REAL_SCHEMAS_DIR)) {
+    missing.push(`the real schemas (tests that load them): ${REAL_SCHEMAS_DIR} does not exist`);
+  }
   if (missing.length === 0) return;
   const notice = missing.map((line) => `  - ${line}`).join('\n');
   if (REQUIRE_DATABASES) {
-    throw new Error(`FKDIFF_REQUIRE_DATABASES=1 but a database server is unreachable:\n${notice}`);
+    throw new Error(
+      `FKDIFF_REQUIRE_DATABASES=1 but a database server or the real schemas are missing:\n${notice}`,
+    );
   }
   process.stderr.write(
-    `\nSKIPPING the integration tests of unreachable servers (unit and PGlite tests still run):\n${notice}\n\n`,
+    `\nSKIPPING the integration tests of what is missing (unit and PGlite tests still run):\n${notice}\n\n`,
   );
 }

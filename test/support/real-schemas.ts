@@ -14,7 +14,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import { cli } from './cli.js';
-import type { TestDatabase } from './targets.js';
+import { REQUIRE_DATABASES, type TestDatabase } from './targets.js';
 
 /** The team's shared folder sits beside the repository: ../shared/data/real-schemas. */
 export const REAL_SCHEMAS_DIR =
@@ -26,8 +26,12 @@ export function realSchema(file: string): string {
   return join(REAL_SCHEMAS_DIR, file);
 }
 
+/**
+ * Whether the files are there to test with. Under FKDIFF_REQUIRE_DATABASES (CI) the answer is always
+ * yes, so that a missing file fails the run instead of skipping its tests.
+ */
 export function haveRealSchemas(...files: string[]): boolean {
-  return files.every((file) => existsSync(realSchema(file)));
+  return REQUIRE_DATABASES || files.every((file) => existsSync(realSchema(file)));
 }
 
 const exec = promisify(execFile);
