@@ -1,3 +1,4 @@
+import { countOf } from './labels.js';
 import type { SourceLocation } from './model/catalog.js';
 
 /** Stable error codes: scripts may match on them. */
@@ -18,10 +19,18 @@ export type ErrorCode =
   | 'MODELS_INVALID'
   | 'USAGE';
 
+/**
+ * A choice the user makes when running fkdiff (skip the data check, wait longer…). Messages built
+ * outside the CLI name the setting this way; the CLI says which flag sets it.
+ */
+export type Setting = 'checkData' | 'lockTimeout' | 'lockWait' | 'online';
+
 /** One problem found in a spec or a plan; many are reported together. */
 export interface Problem {
   readonly message: string;
   readonly source: SourceLocation | undefined;
+  /** Settings that would get past the problem. */
+  readonly settings?: readonly Setting[];
 }
 
 export function formatProblem(problem: Problem): string {
@@ -33,21 +42,28 @@ export function formatProblem(problem: Problem): string {
 export class FkdiffError extends Error {
   readonly code: ErrorCode;
   readonly problems: readonly Problem[];
+  /** Settings that would get past the error. */
+  readonly settings: readonly Setting[];
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; problems?: readonly Problem[] } = {},
+    options: { cause?: unknown; problems?: readonly Problem[]; settings?: readonly Setting[] } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FkdiffError';
     this.code = code;
     this.problems = options.problems ?? [];
+    this.settings = options.settings ?? [];
   }
 }
 
 /** Many problems as one error: the message counts them, each problem is reported on its own line. */
 export function problemsError(code: ErrorCode, what: string, problems: readonly Problem[]): FkdiffError {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  return new FkdiffError(code, `${what}: ${count}`, { problems });
+  return new FkdiffError(code, `${what}: ${countOf(problems.length, 'problem')}`, { problems });
+}
+
+/** The default of an exhaustive switch: a variant added to a union fails to compile there. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

@@ -1,37 +1,39 @@
 /**
- * fkdiff as a library: the same pipeline as the CLI.
+ * fkdiff as a library: the same pipeline as the CLI, with the same rules (apply lock, stale saved
+ * plans, denied hazards, verification).
  *
  * ```ts
- * import { connect, parseSpec, makePlan, applyPlan, verify, renderText, dialectFor } from 'fkdiff';
+ * import { connect, parseSpec, makePlan, applySpec, renderText, engineFor } from 'fkdiff';
  * const connection = await connect(process.env.DATABASE_URL);
  * try {
  *   const spec = parseSpec(yamlText, 'fkdiff.yaml');
- *   const { plan } = await makePlan(connection, spec, { online: false, checkData: true, lockTimeoutMs: 5000 });
- *   await applyPlan(connection, plan, { lockTimeoutMs: 5000 }); // MySQL: inside withApplyLock
- *   await verify(connection, spec);
+ *   const options = { online: false, checkData: true, lockTimeoutMs: 5000, lockWaitMs: 30_000, denyHazards: [] };
+ *   const { plan } = await makePlan(connection, spec, options);
+ *   await applySpec(connection, spec, options); // plans again under the apply lock, applies, verifies
  * } finally {
  *   await connection.close();
  * }
  * ```
  */
-export { applyPlan } from './apply/apply.js';
-export type { ApplyEvent, ApplyOptions, ApplyResult } from './apply/apply.js';
-export { loadSpecFile, makePlan, pullSpec, verify } from './core.js';
-export type { MakePlanOptions, PlanResult } from './core.js';
+export type { ApplyEvent, ApplyResult } from './apply/apply.js';
+export { applySpec, checkSpecOffline, loadSpecFile, makePlan, pullSpec, verify } from './pipeline.js';
+export type { ApplyOutcome, ApplySpecOptions, MakePlanOptions, PlanResult } from './pipeline.js';
 export { connect } from './db/connection.js';
-export { withApplyLock } from './db/locks.js';
 export type { Connection } from './db/connection.js';
-export { dialectFor } from './dialect/index.js';
-export type { Dialect, DialectCapabilities } from './dialect/index.js';
+export { engineFor, ENGINE_NAMES } from './engines/registry.js';
+export type { EngineName } from './engines/registry.js';
+export type { Engine, EngineCapabilities } from './engines/engine.js';
 export { diff } from './diff/diff.js';
 export { FkdiffError } from './errors.js';
-export type { ErrorCode, Problem } from './errors.js';
+export type { ErrorCode, Problem, Setting } from './errors.js';
 export type { Catalog, DesiredForeignKey, ForeignKey, ReferentialAction, TableRef } from './model/catalog.js';
 export type { Change } from './model/change.js';
 export { HAZARD_CODES } from './model/plan.js';
-export type { Hazard, HazardCode, Plan, Step, StepOp } from './model/plan.js';
+export type { Hazard, HazardCode, Plan, Step, StepAction } from './model/plan.js';
 export { planChanges } from './plan/plan.js';
-export { parsePlanJson, renderJson, renderMarkdown, renderSql, renderText } from './render/index.js';
+export { readPlanFile, writePlanFile } from './planfile/index.js';
+export type { SavedPlan } from './planfile/index.js';
+export { renderMarkdown, renderSql, renderText } from './render/index.js';
 export type { OutputFormat } from './render/index.js';
 export { parseSpec, resolveSpec, writeSpec } from './spec/index.js';
 export type { RawSpec, Spec } from './spec/index.js';

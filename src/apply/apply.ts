@@ -1,7 +1,7 @@
-import { driverMessage, isLockTimeout, type Connection } from '../db/connection.js';
+import { driverMessage, type Connection } from '../db/connection.js';
 import { FkdiffError } from '../errors.js';
 import { withLockTimeout } from '../db/locks.js';
-import type { Plan, Step } from '../model/plan.js';
+import { transactionGroups, type Plan, type Step } from '../model/plan.js';
 
 export type ApplyEvent =
   | { readonly kind: 'step'; readonly index: number; readonly total: number; readonly step: Step }
@@ -18,16 +18,23 @@ export interface ApplyResult {
   readonly total: number;
 }
 
-function stepFailure(plan: Plan, index: number, error: unknown, afterward: string): FkdiffError {
+function stepFailure(
+  connection: Connection,
+  plan: Plan,
+  index: number,
+  error: unknown,
+  afterward: string,
+): FkdiffError {
   const step = plan.steps[index];
-  const timedOut = isLockTimeout(error);
+  const timedOut = connection.engine.session.isLockTimeout(error);
   const message =
     `step ${index + 1} of ${plan.steps.length} failed: ${step?.sql ?? ''}: ${driverMessage(error)}` +
-    (timedOut
-      ? ' (a lock could not be taken in time: retry when the tables are less busy, or raise --lock-timeout)'
-      : '') +
+    (timedOut ? ' (a lock could not be taken in time: retry when the tables are less busy)' : '') +
     `. ${afterward}`;
-  return new FkdiffError(timedOut ? 'LOCK_TIMEOUT' : 'SQL_FAILED', message, { cause: error });
+  return new FkdiffError(timedOut ? 'LOCK_TIMEOUT' : 'SQL_FAILED', message, {
+    cause: error,
+    settings: timedOut ? ['lockTimeout'] : [],
+  });
 }
 
 /** `step 3 was` / `steps 1–3 were`. */
@@ -41,12 +48,11 @@ async function applyTransactional(
   plan: Plan,
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const groups = new Map<number, number[]>();
-  plan.steps.forEach((step, index) => {
-    groups.set(step.transaction, [...(groups.get(step.transaction) ?? []), index]);
-  });
+  const numbered = plan.steps.map((step, index) => ({ index, transaction: step.transaction }));
   let applied = 0;
-  for (const [transaction, indexes] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const group of transactionGroups(numbered)) {
+    const transaction = group[0]?.transaction ?? 0;
+    const indexes = group.map((step) => step.index);
     let current = -1;
     try {
       await withLockTimeout(connection, options.lockTimeoutMs, async (session) => {
@@ -64,7 +70,7 @@ async function applyTransactional(
         applied === 0
           ? 'It was rolled back: the database is unchanged.'
           : `Its transaction was rolled back; ${range(1, applied)} already committed: run apply again to finish.`;
-      throw stepFailure(plan, current, error, committed);
+      throw stepFailure(connection, plan, current, error, committed);
     }
     applied += indexes.length;
     options.onEvent?.({ kind: 'commit', transaction, applied });
@@ -89,6 +95,7 @@ async function applyOneByOne(
       } catch (error) {
         const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
         throw stepFailure(
+          connection,
           plan,
           index,
           error,
@@ -101,10 +108,13 @@ async function applyOneByOne(
   return { applied: plan.steps.length, total: plan.steps.length };
 }
 
-/** Runs a plan's steps in order through `sequelize.query`. */
-export function applyPlan(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+/**
+ * Runs a plan's steps in order through `sequelize.query`. Only the pipeline calls this: it holds the
+ * apply lock and checks the plan first.
+ */
+export function applySteps(connection: Connection, plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   if (plan.steps.length === 0) return Promise.resolve({ applied: 0, total: 0 });
-  return connection.dialect.capabilities.transactionalDdl
+  return connection.engine.capabilities.transactionalDdl
     ? applyTransactional(connection, plan, options)
     : applyOneByOne(connection, plan, options);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { redactUrls } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
+import { settingsSuffix } from './flags.js';
 import { buildProgram, EXIT } from './program.js';
 import { processIo, type Io } from './io.js';
 
@@ -18,10 +19,12 @@ function report(error: unknown, io: Io): number {
     return error.exitCode === 0 ? EXIT.ok : EXIT.error;
   }
   if (error instanceof FkdiffError) {
-    io.stderr.write(`fkdiff: ${redactUrls(error.message)} [${error.code}]\n`);
+    io.stderr.write(
+      `fkdiff: ${redactUrls(error.message)}${settingsSuffix(error.settings)} [${error.code}]\n`,
+    );
     // One broken line can make a parser report hundreds of follow-on problems.
     for (const problem of error.problems.slice(0, MAX_PROBLEMS)) {
-      io.stderr.write(`  ${redactUrls(formatProblem(problem))}\n`);
+      io.stderr.write(`  ${redactUrls(formatProblem(problem))}${settingsSuffix(problem.settings ?? [])}\n`);
     }
     const hidden = error.problems.length - MAX_PROBLEMS;
     if (hidden > 0) io.stderr.write(`  … and ${hidden} more\n`);

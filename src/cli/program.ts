@@ -1,31 +1,26 @@
-import { writeFile, readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { applyPlan, type ApplyEvent } from '../apply/apply.js';
-import { parseDuration } from './duration.js';
-import { loadSpecFile, makePlan, pullSpec, verify, type PlanResult } from '../core.js';
+import type { ApplyEvent } from '../apply/apply.js';
 import { connect, type Connection } from '../db/connection.js';
-import { withApplyLock } from '../db/locks.js';
-import { dialectFor } from '../dialect/index.js';
+import { engineFor } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
-import { HAZARD_CODES, type HazardCode, type Plan } from '../model/plan.js';
+import { countOf } from '../labels.js';
+import { HAZARD_CODES, type HazardCode } from '../model/plan.js';
 import {
-  parsePlanJson,
-  renderJson,
-  renderMarkdown,
-  renderSql,
-  renderText,
-  type OutputFormat,
-} from '../render/index.js';
-import { resolveSpec } from '../spec/index.js';
-import { escapeUnsafe } from '../render/names.js';
+  applySpec,
+  checkSpecOffline,
+  loadSpecFile,
+  makePlan,
+  pullSpec,
+  type PlanResult,
+} from '../pipeline.js';
+import { readPlanFile, writePlanFile } from '../planfile/index.js';
+import { escapeUnsafe, renderMarkdown, renderSql, renderText, type OutputFormat } from '../render/index.js';
+import { parseDuration } from './duration.js';
+import { settingHint } from './flags.js';
 import { confirm, useColor, type Io } from './io.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
-
-/** `1 step`, `2 steps`. */
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
 const DEFAULT_LOCK_TIMEOUT = '5s';
 
 interface ConnectionOptions {
@@ -56,6 +51,9 @@ interface PullCommandOptions extends ConnectionOptions {
   readonly output?: string;
 }
 
+/** Exit codes from the contract: 0 done, 1 error, 2 changes pending (--exit-code), 3 denied hazard. */
+export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
+
 async function withConnection<T>(
   url: string | undefined,
   work: (connection: Connection) => Promise<T>,
@@ -73,50 +71,38 @@ function parseHazards(value: string, previous: readonly HazardCode[] = []): Haza
     .split(',')
     .map((code) => code.trim())
     .filter((code) => code !== '');
-  const unknown = codes.filter((code) => !(HAZARD_CODES as readonly string[]).includes(code));
+  const known = (code: string): code is HazardCode => (HAZARD_CODES as readonly string[]).includes(code);
+  const unknown = codes.filter((code) => !known(code));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(`unknown hazard ${unknown.join(', ')}; known: ${HAZARD_CODES.join(', ')}`);
   }
-  return [...previous, ...(codes as HazardCode[])];
+  return [...previous, ...codes.filter(known)];
 }
 
 function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value];
 }
 
-function managedCount(result: PlanResult): number {
-  return result.current.foreignKeys.length;
-}
-
 function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs: number): string {
   const { plan } = result;
-  const dialect = dialectFor(plan.dialect);
+  const engine = engineFor(plan.dialect);
+  const managedCount = result.current.foreignKeys.length;
   switch (format) {
     case 'text':
       return renderText(plan, {
         color: useColor(io.stdout, io.env),
-        dialect,
-        managedCount: managedCount(result),
+        engine,
+        managedCount,
+        hint: settingHint,
       });
     case 'sql':
-      return renderSql(plan, { dialect, lockTimeoutMs });
+      return renderSql(plan, { engine, lockTimeoutMs });
     case 'json':
-      return renderJson(plan);
+      return writePlanFile(plan);
     case 'markdown':
-      return renderMarkdown(plan, { dialect, managedCount: managedCount(result), lockTimeoutMs });
+      return renderMarkdown(plan, { engine, managedCount, lockTimeoutMs, hint: settingHint });
   }
 }
-
-function deniedHazards(plan: Plan, denied: ReadonlySet<HazardCode>): string[] {
-  return plan.steps.flatMap((step) =>
-    step.hazards
-      .filter((hazard) => denied.has(hazard.code))
-      .map((hazard) => `${hazard.code}: ${hazard.message}`),
-  );
-}
-
-/** Exit codes from the contract: 0 done, 1 error, 2 changes pending (--exit-code), 3 denied hazard. */
-export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
 async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
@@ -128,7 +114,7 @@ async function planCommand(specFile: string, options: PlanCommandOptions, io: Io
       lockTimeoutMs,
     });
     io.stdout.write(render(options.format, result, io, lockTimeoutMs));
-    if (options.out !== undefined) await writeFile(options.out, renderJson(result.plan));
+    if (options.out !== undefined) await writeFile(options.out, writePlanFile(result.plan));
     return options.exitCode === true && result.plan.steps.length > 0 ? EXIT.pending : EXIT.ok;
   });
 }
@@ -145,64 +131,49 @@ function progress(io: Io): (event: ApplyEvent) => void {
   };
 }
 
+/** `--yes`, or a person at the terminal who says yes; without a terminal, no. */
+function confirmation(
+  options: ApplyCommandOptions,
+  io: Io,
+  database: string,
+): (result: PlanResult) => Promise<boolean> {
+  return async (result) => {
+    if (options.yes === true) return true;
+    if (!io.interactive) {
+      throw new FkdiffError(
+        'APPLY_REFUSED',
+        'refusing to change the database without a terminal to confirm: pass --yes to apply non-interactively',
+      );
+    }
+    return confirm(`Apply ${countOf(result.plan.steps.length, 'step')} to ${database}?`);
+  };
+}
+
 async function applyCommand(specFile: string, options: ApplyCommandOptions, io: Io): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
   const lockWaitMs = parseDuration(options.lockWait, '--lock-wait');
   const raw = await loadSpecFile(specFile);
-  const saved =
-    options.plan === undefined
-      ? undefined
-      : parsePlanJson(await readFile(options.plan, 'utf8'), options.plan);
-  return withConnection(options.url ?? io.env.DATABASE_URL, (connection) =>
-    withApplyLock(connection, lockWaitMs, async () => {
-      const result = await makePlan(connection, raw, {
-        online: saved?.online ?? options.online ?? false,
-        checkData: options.checkData,
-        lockTimeoutMs,
-      });
-      const { plan } = result;
-      if (saved !== undefined && options.plan !== undefined) {
-        const same =
-          saved.fingerprint === plan.fingerprint &&
-          saved.steps.map((s) => s.sql).join('\n') === plan.steps.map((s) => s.sql).join('\n');
-        if (!same) {
-          throw new FkdiffError(
-            'PLAN_STALE',
-            `${options.plan} no longer matches: the database or the spec changed since it was made; run plan again`,
-          );
-        }
-      }
-      io.stdout.write(render('text', result, io, lockTimeoutMs));
-      if (plan.steps.length === 0) return EXIT.ok;
-
-      const denied = new Set<HazardCode>([...(options.denyHazards ?? []), ...result.spec.denyHazards]);
-      const refused = deniedHazards(plan, denied);
-      if (refused.length > 0) {
-        throw new FkdiffError(
-          'HAZARD_DENIED',
-          `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`,
-        );
-      }
-      if (options.yes !== true) {
-        if (!io.interactive) {
-          throw new FkdiffError(
-            'APPLY_REFUSED',
-            'refusing to change the database without a terminal to confirm: pass --yes to apply non-interactively',
-          );
-        }
-        if (!(await confirm(`Apply ${count(plan.steps.length, 'step')} to ${connection.display}?`))) {
-          throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
-        }
-      }
-      const started = Date.now();
-      const applied = await applyPlan(connection, plan, { lockTimeoutMs, onEvent: progress(io) });
-      await verify(connection, raw);
+  const savedPlan =
+    options.plan === undefined ? undefined : readPlanFile(await readFile(options.plan, 'utf8'), options.plan);
+  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
+    const outcome = await applySpec(connection, raw, {
+      online: options.online ?? false,
+      checkData: options.checkData,
+      lockTimeoutMs,
+      lockWaitMs,
+      denyHazards: options.denyHazards ?? [],
+      ...(savedPlan === undefined ? {} : { savedPlan }),
+      onPlan: (result) => io.stdout.write(render('text', result, io, lockTimeoutMs)),
+      confirm: confirmation(options, io, connection.display),
+      onEvent: progress(io),
+    });
+    if (outcome.applied.total > 0) {
       io.stdout.write(
-        `Applied ${count(applied.applied, 'step')} in ${Date.now() - started} ms; the database now matches ${result.spec.file}.\n`,
+        `Applied ${countOf(outcome.applied.applied, 'step')} in ${outcome.elapsedMs} ms; the database now matches ${outcome.result.spec.file}.\n`,
       );
-      return EXIT.ok;
-    }),
-  );
+    }
+    return EXIT.ok;
+  });
 }
 
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
@@ -211,7 +182,7 @@ async function pullCommand(options: PullCommandOptions, io: Io): Promise<number>
     if (options.output === undefined) io.stdout.write(pulled.text);
     else {
       await writeFile(options.output, pulled.text);
-      io.stdout.write(`Wrote ${count(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
+      io.stdout.write(`Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
     }
     return EXIT.ok;
   });
@@ -221,15 +192,9 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
   const url = options.url ?? io.env.DATABASE_URL;
   const raw = await loadSpecFile(specFile);
   if (url === undefined || url === '') {
-    // Offline the default schema is unknown: govern every schema the file names (and "public").
-    const named = raw.tables.flatMap((table) => (table.ref.schema === undefined ? [] : [table.ref.schema]));
-    const schemas = raw.schemas ?? [...new Set(['public', ...named])];
-    const spec = resolveSpec(
-      { ...raw, schemas },
-      { dialect: dialectFor('postgres'), defaultSchema: 'public' },
-    );
+    const spec = checkSpecOffline(raw);
     io.stdout.write(
-      `${specFile}: valid (${count(spec.foreignKeys.length, 'foreign key')}); pass --url to check it against a database too.\n`,
+      `${specFile}: valid (${countOf(spec.foreignKeys.length, 'foreign key')}); pass --url to check it against a database too.\n`,
     );
     return EXIT.ok;
   }
@@ -240,7 +205,7 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
       lockTimeoutMs: parseDuration(DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     });
     io.stdout.write(
-      `${specFile}: valid for ${connection.display} (${count(result.spec.foreignKeys.length, 'foreign key')}; ${count(result.plan.steps.length, 'step')} pending).\n`,
+      `${specFile}: valid for ${connection.display} (${countOf(result.spec.foreignKeys.length, 'foreign key')}; ${countOf(result.plan.steps.length, 'step')} pending).\n`,
     );
     return EXIT.ok;
   });
@@ -259,22 +224,15 @@ Examples:
 Exit codes: 0 success, 1 error, 2 changes pending (--exit-code), 3 denied hazard.
 `;
 
-export function buildProgram(io: Io, version: string, setExit: (code: number) => void): Command {
-  const program = new Command('fkdiff')
-    .description(
-      'Declarative foreign keys: diff a YAML spec against the database and plan the ALTER TABLE steps.',
-    )
-    .version(version, '-v, --version')
-    .addHelpText('after', EXAMPLES)
-    .showHelpAfterError('(run fkdiff --help for usage)')
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-    })
-    .exitOverride();
+type SetExit = (code: number) => void;
 
-  const urlOption = () => new Option('--url <url>', 'database URL (default: $DATABASE_URL)');
+const urlOption = (): Option => new Option('--url <url>', 'database URL (default: $DATABASE_URL)');
+const checkDataOption = (): Option =>
+  new Option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail');
+const onlineOption = (): Option =>
+  new Option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)');
 
+function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('plan')
     .description('show the steps that would make the database match the spec')
@@ -291,13 +249,15 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
       'longest wait for a table lock (data check; the sql format sets it as apply would)',
       DEFAULT_LOCK_TIMEOUT,
     )
-    .option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail')
+    .addOption(checkDataOption())
     .option('--exit-code', 'exit 2 when changes are pending')
-    .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
+    .addOption(onlineOption())
     .action(async (spec: string, options: PlanCommandOptions) => {
       setExit(await planCommand(spec, options, io));
     });
+}
 
+function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('apply')
     .description('make the database match the spec')
@@ -305,10 +265,10 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .addOption(urlOption())
     .option('-y, --yes', 'apply without asking')
     .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
-    .option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)')
+    .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
-    .option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail')
+    .addOption(checkDataOption())
     .option(
       '--deny-hazards <codes>',
       `refuse plans with these hazards (${HAZARD_CODES.join(', ')})`,
@@ -317,7 +277,9 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .action(async (spec: string, options: ApplyCommandOptions) => {
       setExit(await applyCommand(spec, options, io));
     });
+}
 
+function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('pull')
     .description("write the database's foreign keys as a spec")
@@ -331,7 +293,9 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .action(async (options: PullCommandOptions) => {
       setExit(await pullCommand(options, io));
     });
+}
 
+function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
   program
     .command('validate')
     .description('check the spec; with a URL also check it against the database, without changing anything')
@@ -340,6 +304,24 @@ export function buildProgram(io: Io, version: string, setExit: (code: number) =>
     .action(async (spec: string, options: ConnectionOptions) => {
       setExit(await validateCommand(spec, options, io));
     });
+}
 
+export function buildProgram(io: Io, version: string, setExit: SetExit): Command {
+  const program = new Command('fkdiff')
+    .description(
+      'Declarative foreign keys: diff a YAML spec against the database and plan the ALTER TABLE steps.',
+    )
+    .version(version, '-v, --version')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run fkdiff --help for usage)')
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride();
+  addPlanCommand(program, io, setExit);
+  addApplyCommand(program, io, setExit);
+  addPullCommand(program, io, setExit);
+  addValidateCommand(program, io, setExit);
   return program;
 }

@@ -1,17 +1,13 @@
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
-import type { Dialect } from '../dialect/dialect.js';
-import { dialectFor, sessionSql } from '../dialect/index.js';
+import type { Engine, ServerSettings } from '../engines/engine.js';
 import { FkdiffError } from '../errors.js';
+import type { Session } from './session.js';
 import { parseTarget, redactUrls, type Target } from './url.js';
 
-/** Runs SQL on one connection, inside or outside a transaction. Values only ever travel as binds. */
-export interface Session {
-  select<Row extends object>(sql: string, bind?: readonly unknown[]): Promise<Row[]>;
-  execute(sql: string, bind?: readonly unknown[]): Promise<void>;
-}
+export type { Session } from './session.js';
 
 export interface Connection extends Session {
-  readonly dialect: Dialect;
+  readonly engine: Engine;
   /** The URL without its password. */
   readonly display: string;
   /** PostgreSQL current_schema(), MySQL the URL's database. */
@@ -23,60 +19,47 @@ export interface Connection extends Session {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How long an unused pooled connection stays open; an embedded engine has no network to spare. */
+const IDLE_MS: Readonly<Record<Target['kind'], number>> = { server: 10_000, embedded: 60_000 };
+
 interface Endpoint {
   readonly sequelize: Sequelize;
   readonly stop: () => Promise<void>;
 }
 
-function serverEndpoint(target: Extract<Target, { kind: 'server' }>): Endpoint {
-  const ssl = target.params.sslmode !== undefined && target.params.sslmode !== 'disable';
-  const sequelize = new Sequelize({
-    dialect: target.dialect === 'postgres' ? 'postgres' : 'mysql',
-    host: target.host,
-    port: target.port,
-    username: target.user,
-    password: target.password,
-    database: target.database,
+function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number): Sequelize {
+  return new Sequelize({
+    ...engine.sequelizeOptions(settings, CONNECT_TIMEOUT_MS),
+    host: settings.host,
+    port: settings.port,
+    username: settings.user,
+    password: settings.password,
+    database: settings.database,
     logging: false,
-    pool: { max: 1, min: 0, idle: 10_000 },
-    dialectOptions:
-      target.dialect === 'postgres'
-        ? {
-            connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-            ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}),
-          }
-        : { connectTimeout: CONNECT_TIMEOUT_MS, multipleStatements: false },
+    pool: { max: 1, min: 0, idle: idleMs },
   });
-  return { sequelize, stop: () => sequelize.close() };
 }
 
-/** PGlite runs in this process; pglite-socket serves it so that the same Sequelize/pg path is used. */
-async function pgliteEndpoint(directory: string | undefined): Promise<Endpoint> {
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-socket'),
-  ]);
-  const db = await PGlite.create(directory);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
-  await server.start();
-  const [host, port] = server.getServerConn().split(':');
-  const sequelize = new Sequelize({
-    dialect: 'postgres',
-    host: host ?? '127.0.0.1',
-    port: Number(port),
-    username: 'postgres',
-    database: 'postgres',
-    logging: false,
-    pool: { max: 1, min: 0, idle: 60_000 },
-  });
-  return {
-    sequelize,
-    stop: async () => {
-      await sequelize.close();
-      await server.stop();
-      await db.close();
-    },
-  };
+async function openEndpoint(target: Target): Promise<Endpoint> {
+  switch (target.kind) {
+    case 'server': {
+      const sequelize = sequelizeFor(target.engine, target, IDLE_MS.server);
+      return { sequelize, stop: () => sequelize.close() };
+    }
+    case 'embedded': {
+      const transport = target.engine.embedded;
+      if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
+      const served = await transport.open(target.location);
+      const sequelize = sequelizeFor(target.engine, served.settings, IDLE_MS.embedded);
+      return {
+        sequelize,
+        stop: async () => {
+          await sequelize.close();
+          await served.stop();
+        },
+      };
+    }
+  }
 }
 
 function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined): Session {
@@ -112,22 +95,15 @@ export function driverMessage(error: unknown): string {
   return redactUrls(String(error));
 }
 
-/** PostgreSQL 55P03 lock_not_available, MySQL 1205 ER_LOCK_WAIT_TIMEOUT. */
-export function isLockTimeout(error: unknown): boolean {
-  const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
-  return original?.code === '55P03' || original?.errno === 1205 || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
 export async function connect(url: string | undefined): Promise<Connection> {
   const target = parseTarget(url);
-  const dialect = dialectFor(target.dialect);
-  const queries = sessionSql(target.dialect);
+  const { engine } = target;
   let endpoint: Endpoint | undefined;
   try {
-    endpoint = target.kind === 'pglite' ? await pgliteEndpoint(target.directory) : serverEndpoint(target);
+    endpoint = await openEndpoint(target);
     const { sequelize } = endpoint;
     const base = sessionOn(sequelize, undefined);
-    const [info] = await base.select<{ schema: string | null; version: string }>(queries.currentSchema);
+    const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);
     const defaultSchema = info?.schema;
     if (defaultSchema === undefined || defaultSchema === null || defaultSchema === '') {
       throw new FkdiffError('CONNECTION_FAILED', `${target.display}: the connection has no current schema`);
@@ -135,7 +111,7 @@ export async function connect(url: string | undefined): Promise<Connection> {
     const stop = endpoint.stop;
     return {
       ...base,
-      dialect,
+      engine,
       display: target.display,
       defaultSchema,
       serverVersion: info?.version ?? '',

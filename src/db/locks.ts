@@ -1,5 +1,4 @@
 import { FkdiffError } from '../errors.js';
-import { lockSql } from '../dialect/index.js';
 import type { Connection, Session } from './connection.js';
 
 /**
@@ -11,15 +10,15 @@ export async function withLockTimeout<T>(
   lockTimeoutMs: number,
   work: (session: Session) => Promise<T>,
 ): Promise<T> {
-  const sql = lockSql(connection.dialect.name);
-  const value = sql.lockTimeoutValue(lockTimeoutMs);
-  if (connection.dialect.capabilities.transactionalDdl) {
+  const rules = connection.engine.session;
+  const value = rules.lockTimeoutValue(lockTimeoutMs);
+  if (connection.engine.capabilities.transactionalDdl) {
     return connection.transaction(async (session) => {
-      await session.execute(sql.lockTimeout, [value]);
+      await session.execute(rules.lockTimeoutSql, [value]);
       return work(session);
     });
   }
-  await connection.execute(sql.lockTimeout, [value]);
+  await connection.execute(rules.lockTimeoutSql, [value]);
   return work(connection);
 }
 
@@ -33,22 +32,23 @@ export async function withApplyLock<T>(
   lockWaitMs: number,
   work: () => Promise<T>,
 ): Promise<T> {
-  const sql = lockSql(connection.dialect.name);
-  if (sql.acquire === undefined || sql.release === undefined) return work();
-  const lockName = sql.lockName(connection.defaultSchema);
-  const [row] = await connection.select<{ acquired: number | string | null }>(sql.acquire, [
+  const lock = connection.engine.session.applyLock;
+  if (lock === undefined) return work();
+  const lockName = lock.name(connection.defaultSchema);
+  const [row] = await connection.select<{ acquired: number | string | null }>(lock.acquireSql, [
     lockName,
     Math.ceil(lockWaitMs / 1000),
   ]);
   if (Number(row?.acquired) !== 1) {
     throw new FkdiffError(
       'LOCK_TIMEOUT',
-      `another fkdiff apply holds the lock "${lockName}" on ${connection.display}; waited ${lockWaitMs} ms (--lock-wait)`,
+      `another fkdiff apply holds the lock "${lockName}" on ${connection.display}; waited ${lockWaitMs} ms`,
+      { settings: ['lockWait'] },
     );
   }
   try {
     return await work();
   } finally {
-    await connection.select(sql.release, [lockName]).catch(() => undefined);
+    await connection.select(lock.releaseSql, [lockName]).catch(() => undefined);
   }
 }

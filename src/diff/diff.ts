@@ -1,4 +1,5 @@
-import type { Dialect } from '../dialect/dialect.js';
+import type { Engine } from '../engines/engine.js';
+import { normalizedRules } from '../engines/engine.js';
 import { groupBy } from '../collections.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { DesiredForeignKey, ForeignKey, ReservedName, TableRef } from '../model/catalog.js';
@@ -7,11 +8,10 @@ import {
   compareStrings,
   compareTables,
   definitionKey,
-  sameColumns,
-  sameTable,
   tableKey,
 } from '../model/catalog.js';
-import { deriveName, nameScopeKey } from './names.js';
+import { differingFields, fieldsChangedBy, KEY_FIELDS, sameField } from '../model/fields.js';
+import { deriveName, nameScopeKey } from './constraint-names.js';
 
 interface Pair {
   readonly current: ForeignKey;
@@ -19,37 +19,16 @@ interface Pair {
 }
 
 /** Fields whose difference can only be made by dropping and re-adding the key. */
-const REPLACE_FIELDS: readonly FieldName[] = [
-  'columns',
-  'referencedTable',
-  'referencedColumns',
-  'onDelete',
-  'onUpdate',
-  'match',
-];
+const RECREATE_FIELDS = fieldsChangedBy('recreate') as readonly FieldName[];
+/** Fields ALTER CONSTRAINT changes in place. */
+const ALTER_FIELDS = fieldsChangedBy('alter') as readonly FieldName[];
 
-function differs(field: FieldName, a: Omit<ForeignKey, 'name'>, b: Omit<ForeignKey, 'name'>): boolean {
-  switch (field) {
-    case 'columns':
-      return !sameColumns(a.columns, b.columns);
-    case 'referencedTable':
-      return !sameTable(a.referencedTable, b.referencedTable);
-    case 'referencedColumns':
-      return !sameColumns(a.referencedColumns, b.referencedColumns);
-    case 'onDelete':
-    case 'onUpdate':
-    case 'match':
-    case 'deferrable':
-    case 'initiallyDeferred':
-      return a[field] !== b[field];
-  }
-}
-
-/** How many of the mutable attributes agree: among same-shaped keys, the closest one is kept. */
+/** How many attributes agree: among same-shaped keys, the closest one is kept. */
 function closeness(current: ForeignKey, desired: DesiredForeignKey): number {
-  const fields: readonly FieldName[] = ['onDelete', 'onUpdate', 'match', 'deferrable', 'initiallyDeferred'];
-  const agreeing = fields.filter((field) => !differs(field, current, desired)).length;
-  return agreeing * 2 + (current.validated === desired.validated ? 1 : 0);
+  const agreeing = KEY_FIELDS.filter(
+    (field) => field !== 'validated' && sameField(field, current, desired),
+  ).length;
+  return agreeing * 2 + (sameField('validated', current, desired) ? 1 : 0);
 }
 
 function compareDesired(a: DesiredForeignKey, b: DesiredForeignKey): number {
@@ -105,11 +84,9 @@ function withName(fk: DesiredForeignKey, name: string): ForeignKey {
 
 function pairChanges(pair: Pair, name: string): Change[] {
   const { current, desired } = pair;
-  const fields = REPLACE_FIELDS.filter((field) => differs(field, current, desired));
+  const fields = differingFields(RECREATE_FIELDS, current, desired);
+  const deferral = differingFields(ALTER_FIELDS, current, desired);
   if (fields.length > 0) {
-    const deferral = (['deferrable', 'initiallyDeferred'] as const).filter((f) =>
-      differs(f, current, desired),
-    );
     return [
       {
         kind: 'replace',
@@ -123,7 +100,7 @@ function pairChanges(pair: Pair, name: string): Change[] {
   const changes: Change[] = [];
   if (name !== current.name) changes.push({ kind: 'rename', fk: current, newName: name });
   const renamed: ForeignKey = { ...current, name };
-  if (differs('deferrable', current, desired) || differs('initiallyDeferred', current, desired)) {
+  if (deferral.length > 0) {
     changes.push({
       kind: 'alter',
       fk: renamed,
@@ -152,20 +129,16 @@ function compareChanges(a: Change, b: Change): number {
 /**
  * The changes that turn `current` into `desired`. Pure and deterministic: the result is sorted and
  * does not depend on the order of either input. Both inputs must cover the same scope (governed,
- * not excluded tables); rules the engine treats alike are compared through the dialect.
+ * not excluded tables); rules the engine treats alike are compared through the engine.
  * `reserved` names (keys on excluded tables, other constraints) are never changed, and not free.
  */
 export function diff(
   current: readonly ForeignKey[],
   desired: readonly DesiredForeignKey[],
-  dialect: Dialect,
+  engine: Engine,
   reserved: readonly ReservedName[] = [],
 ): Change[] {
-  const normalize = <T extends Omit<ForeignKey, 'name'>>(fk: T): T => ({
-    ...fk,
-    onDelete: dialect.normalizeAction(fk.onDelete),
-    onUpdate: dialect.normalizeAction(fk.onUpdate),
-  });
+  const normalize = <T extends Omit<ForeignKey, 'name'>>(fk: T): T => normalizedRules(fk, engine);
   const currentByTable = groupBy([...current].sort(compareForeignKeys).map(normalize), (fk) =>
     tableKey(fk.table),
   );
@@ -187,7 +160,7 @@ export function diff(
   // Names that will exist once the plan has run: every declared name, then every kept name that
   // no declared key claims. Unnamed keys get the rest.
   const taken = new Set<string>();
-  const scoped = (fk: { readonly table: TableRef }, name: string) => nameScopeKey(fk.table, name, dialect);
+  const scoped = (fk: { readonly table: TableRef }, name: string) => nameScopeKey(fk.table, name, engine);
   for (const fk of [...pairs.map((p) => p.desired), ...adds, ...reserved]) {
     if (fk.name !== undefined) taken.add(scoped(fk, fk.name));
   }
@@ -203,7 +176,7 @@ export function diff(
     }
   }
   const nameFor = (fk: DesiredForeignKey): string => {
-    const name = deriveName(fk.table, fk.columns, dialect, (candidate) => taken.has(scoped(fk, candidate)));
+    const name = deriveName(fk.table, fk.columns, engine, (candidate) => taken.has(scoped(fk, candidate)));
     taken.add(scoped(fk, name));
     return name;
   };

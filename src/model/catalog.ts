@@ -1,6 +1,6 @@
 /** Plain, readonly data describing foreign keys and the tables they connect. No I/O. */
-
-export type DialectName = 'postgres' | 'mysql';
+import type { EngineName } from '../engines/registry.js';
+import { tableLabel } from '../labels.js';
 
 export const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;
 export type ReferentialAction = (typeof REFERENTIAL_ACTIONS)[number];
@@ -77,7 +77,7 @@ export interface Table {
 
 /** What a database holds (or a spec wants) within the governed schemas. */
 export interface Catalog {
-  readonly dialect: DialectName;
+  readonly dialect: EngineName;
   readonly schemas: readonly string[];
   readonly tables: readonly Table[];
   readonly foreignKeys: readonly ForeignKey[];
@@ -96,21 +96,16 @@ export function reservedNames(catalog: Catalog, unmanaged: readonly ForeignKey[]
     ...unmanaged.map((fk) => ({
       table: fk.table,
       name: fk.name,
-      holder: `the foreign key of excluded table ${fk.table.schema}.${fk.table.name}`,
+      holder: `the foreign key of excluded table ${tableLabel(fk.table)}`,
     })),
     ...catalog.tables.flatMap((table) =>
       (table.reservedNames ?? []).map((name) => ({
         table: table.ref,
         name,
-        holder: `another constraint of ${table.ref.schema}.${table.ref.name}`,
+        holder: `another constraint of ${tableLabel(table.ref)}`,
       })),
     ),
   ];
-}
-
-/** `schema.table.name`, how messages name a key. */
-export function keyLabel(fk: { readonly table: TableRef; readonly name: string }): string {
-  return `${fk.table.schema}.${fk.table.name}.${fk.name}`;
 }
 
 export function tableKey(ref: TableRef): string {
@@ -133,6 +128,19 @@ export function definitionKey(fk: Omit<ForeignKey, 'name'>): string {
     tableKey(fk.referencedTable),
     fk.referencedColumns.join('\u0001'),
   ].join('\u0002');
+}
+
+/**
+ * Whether an index can back a key on `columns` as their leading columns, in order (what InnoDB
+ * needs on both sides of a key).
+ */
+export function servesColumns(index: Index, columns: readonly string[]): boolean {
+  return (
+    index.usableForForeignKey &&
+    columns.length > 0 &&
+    columns.length <= index.columns.length &&
+    columns.every((column, i) => index.columns[i] === column)
+  );
 }
 
 export function compareStrings(a: string, b: string): number {

@@ -1,15 +1,8 @@
 import type { ForeignKey, SourceLocation } from './catalog.js';
+import type { KeyField } from './fields.js';
 
-/** A field of a foreign key whose value differs between the database and the spec. */
-export type FieldName =
-  | 'columns'
-  | 'referencedTable'
-  | 'referencedColumns'
-  | 'onDelete'
-  | 'onUpdate'
-  | 'match'
-  | 'deferrable'
-  | 'initiallyDeferred';
+/** A field whose difference a `replace` makes (validation is a change of its own). */
+export type FieldName = Exclude<KeyField, 'validated'>;
 
 /**
  * One difference between the current and the desired catalog. Every foreign key named here is
@@ -43,4 +36,40 @@ export type ChangeKind = Change['kind'];
 /** The key a change is about, as it will be: what sorts changes and groups them by table. */
 export function changedKey(change: Change): ForeignKey {
   return change.kind === 'replace' ? change.to : change.fk;
+}
+
+/** A change seen as the keys it removes and the keys it creates (with the key each replaces). */
+export interface DropsAndAdds {
+  readonly dropped: readonly ForeignKey[];
+  readonly added: readonly { readonly fk: ForeignKey; readonly before: ForeignKey | undefined }[];
+}
+
+/**
+ * What a change removes and creates when it cannot be done in place: a replace is a drop and an
+ * add; a rename is one too where constraints cannot be renamed (`renameInPlace` false).
+ */
+export function asDropsAndAdds(change: Change, renameInPlace: boolean): DropsAndAdds {
+  switch (change.kind) {
+    case 'add':
+      return { dropped: [], added: [{ fk: change.fk, before: undefined }] };
+    case 'drop':
+      return { dropped: [change.fk], added: [] };
+    case 'replace':
+      return { dropped: [change.from], added: [{ fk: change.to, before: change.from }] };
+    case 'rename':
+      return renameInPlace
+        ? { dropped: [], added: [] }
+        : {
+            dropped: [change.fk],
+            added: [{ fk: { ...change.fk, name: change.newName }, before: change.fk }],
+          };
+    case 'alter':
+    case 'validate':
+      return { dropped: [], added: [] };
+  }
+}
+
+/** Where the spec declares the key a change creates, when it does. */
+export function changeSource(change: Change): SourceLocation | undefined {
+  return change.kind === 'add' || change.kind === 'replace' ? change.source : undefined;
 }

@@ -1,49 +1,29 @@
 /** What the human formats (text, markdown) and the JSON summary say about a plan, computed once. */
 import { diffArrays } from 'diff';
 import type pc from 'picocolors';
+import { groupBy } from '../collections.js';
+import { assertNever, type Setting } from '../errors.js';
+import { countOf } from '../labels.js';
 import { tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
-import type { HazardCode, Plan, Step, StepOp } from '../model/plan.js';
-import { displayColumns, displayName, displayTable } from './names.js';
+import type { Plan, StepAction } from '../model/plan.js';
+import type { Summary } from '../model/summary.js';
+import { displayColumns, displayName, displayTable } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-export function assertNever(value: never): never {
-  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
-}
+/** How the caller names a setting that avoids a hazard (the CLI: by its flag). */
+export type SettingHint = (setting: Setting) => string;
 
-/** Counts by what a user sees happen; `alter` and `replace` both change a key in place for them. */
-export interface Summary {
-  readonly add: number;
-  readonly drop: number;
-  readonly rename: number;
-  readonly change: number;
-  readonly validate: number;
-}
-
-function summaryKey(change: Change): keyof Summary {
-  switch (change.kind) {
-    case 'add':
-      return 'add';
-    case 'drop':
-      return 'drop';
-    case 'rename':
-      return 'rename';
-    case 'alter':
-    case 'replace':
-      return 'change';
-    case 'validate':
-      return 'validate';
-    default:
-      return assertNever(change);
-  }
-}
-
-export function summarize(changes: readonly Change[]): Summary {
-  const counts = { add: 0, drop: 0, rename: 0, change: 0, validate: 0 };
-  for (const change of changes) counts[summaryKey(change)] += 1;
-  return counts;
+/** A hazard's message, followed by how to avoid it when the caller can say. */
+export function hazardText(
+  hazard: { readonly message: string; readonly avoidedBy?: Setting | undefined },
+  hint: SettingHint | undefined,
+): string {
+  return hazard.avoidedBy === undefined || hint === undefined
+    ? hazard.message
+    : `${hazard.message} (${hint(hazard.avoidedBy)})`;
 }
 
 const SUMMARY_KEYS = [
@@ -61,7 +41,7 @@ export function summaryLine(summary: Summary): string {
 }
 
 export function noChangesLine(plan: Plan, managedCount: number, showName: (name: string) => string): string {
-  const keys = managedCount === 1 ? '1 foreign key' : `${managedCount} foreign keys`;
+  const keys = countOf(managedCount, 'foreign key');
   const where =
     plan.schemas.length === 0
       ? ''
@@ -95,17 +75,13 @@ export function changeNames(change: Change): { readonly name: string; readonly n
 }
 
 /** Changes in their given order, grouped by owning table in order of first appearance. */
-export function groupByTable(
+export function changesByTable(
   changes: readonly Change[],
 ): readonly (readonly [TableRef, readonly Change[]])[] {
-  const groups = new Map<string, [TableRef, Change[]]>();
-  for (const change of changes) {
-    const table = changeTable(change);
-    const group = groups.get(tableKey(table));
-    if (group) group[1].push(change);
-    else groups.set(tableKey(table), [table, [change]]);
-  }
-  return [...groups.values()];
+  return [...groupBy(changes, (change) => tableKey(changeTable(change))).values()].flatMap((group) => {
+    const [first] = group;
+    return first === undefined ? [] : [[changeTable(first), group] as const];
+  });
 }
 
 /** `(profile_id) → public.profiles (id) ON DELETE SET NULL`: only clauses that differ from the defaults. */
@@ -185,47 +161,10 @@ export function changeVerb(change: Change): string {
   return change.kind === 'replace' ? 'change' : change.kind;
 }
 
-/** A hazard as the plan reports it once, with the constraint it concerns. */
-export interface PlanHazard {
-  readonly code: HazardCode;
-  readonly message: string;
-  readonly table: TableRef;
-  readonly constraint: string;
-}
-
-/** The steps' hazards in plan order, each code reported once per constraint. */
-export function planHazards(steps: readonly Step[]): readonly PlanHazard[] {
-  const seen = new Set<string>();
-  const hazards: PlanHazard[] = [];
-  for (const step of steps) {
-    const { table, name } = step.op.fk;
-    for (const hazard of step.hazards) {
-      const key = [hazard.code, tableKey(table), name].join('\u0000');
-      if (seen.has(key)) continue;
-      seen.add(key);
-      hazards.push({ code: hazard.code, message: hazard.message, table, constraint: name });
-    }
-  }
-  return hazards;
-}
-
-/** Consecutive steps sharing a transaction number; each group runs as one transaction. */
-export function transactionGroups<T extends { readonly transaction: number }>(
-  steps: readonly T[],
-): readonly (readonly T[])[] {
-  const groups: T[][] = [];
-  for (const step of steps) {
-    const last = groups.at(-1);
-    if (last?.[0]?.transaction === step.transaction) last.push(step);
-    else groups.push([step]);
-  }
-  return groups;
-}
-
 /** One line saying what a step does, e.g. `drop foreign key old_fkey on public.users`. */
-export function describeStep(op: StepOp): string {
+export function describeStep(op: StepAction): string {
   const fk = `foreign key ${displayName(op.fk.name)} on ${displayTable(op.fk.table)}`;
-  switch (op.op) {
+  switch (op.kind) {
     case 'drop':
       return `drop ${fk}`;
     case 'rename':

@@ -5,6 +5,7 @@ export { renderText } from './text.js';
 export type { TextOptions } from './text.js';
 export { renderSql } from './sql.js';
 export type { SqlOptions } from './sql.js';
-export { renderJson, parsePlanJson } from './json.js';
 export { renderMarkdown } from './markdown.js';
 export type { MarkdownOptions } from './markdown.js';
+export type { SettingHint } from './describe.js';
+export { escapeUnsafe } from './display.js';

@@ -1,27 +1,30 @@
 import pc from 'picocolors';
-import type { Dialect } from '../dialect/dialect.js';
+import type { Engine } from '../engines/engine.js';
+import { countOf } from '../labels.js';
 import type { Change } from '../model/change.js';
-import type { Plan } from '../model/plan.js';
+import { transactionGroups, type Plan } from '../model/plan.js';
+import { planHazards, summarize } from '../model/summary.js';
 import {
   changeNames,
   changeTable,
   changeVerb,
   describeChange,
+  hazardText,
   noChangesLine,
-  planHazards,
-  summarize,
   summaryLine,
-  transactionGroups,
+  type SettingHint,
 } from './describe.js';
-import { displayName, displayTable, escapeUnsafe } from './names.js';
+import { displayName, displayTable, escapeUnsafe } from './display.js';
 import { renderSql } from './sql.js';
 
 export interface MarkdownOptions {
-  readonly dialect: Dialect;
+  readonly engine: Engine;
   /** How many foreign keys the spec manages, for the line an empty plan prints. */
   readonly managedCount: number;
   /** As apply sets it, for the SQL section. */
   readonly lockTimeoutMs: number;
+  /** How to name a setting that avoids a hazard. */
+  readonly hint?: SettingHint;
 }
 
 const HEADING = '### fkdiff plan';
@@ -74,21 +77,25 @@ function changesTable(plan: Plan): readonly string[] {
   ];
 }
 
-function hazardsList(plan: Plan): readonly string[] {
+function hazardsList(plan: Plan, hint: SettingHint | undefined): readonly string[] {
   const hazards = planHazards(plan.steps);
   if (hazards.length === 0) return [];
-  return ['#### Hazards', '', ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazard.message)}`)];
+  return [
+    '#### Hazards',
+    '',
+    ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazardText(hazard, hint))}`),
+  ];
 }
 
 function sqlBlock(plan: Plan, options: MarkdownOptions): readonly string[] {
-  const { dialect } = options;
-  const statements = plan.steps.length === 1 ? '1 statement' : `${plan.steps.length} statements`;
+  const { engine } = options;
+  const statements = countOf(plan.steps.length, 'statement');
   const transactions = transactionGroups(plan.steps).length;
   // Reviewers need to know what a failure part-way leaves behind.
-  const atomicity = dialect.capabilities.transactionalDdl
-    ? `in ${transactions === 1 ? '1 transaction' : `${transactions} transactions`}`
+  const atomicity = engine.capabilities.transactionalDdl
+    ? `in ${countOf(transactions, 'transaction')}`
     : 'each committed on its own';
-  const script = renderSql(plan, { dialect, lockTimeoutMs: options.lockTimeoutMs }).trimEnd();
+  const script = renderSql(plan, { engine, lockTimeoutMs: options.lockTimeoutMs }).trimEnd();
   const fence = '`'.repeat(Math.max(3, longestBacktickRun(script) + 1));
   return ['#### SQL', '', `${statements}, ${atomicity}:`, '', `${fence}sql`, script, fence];
 }
@@ -102,7 +109,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
           [HEADING],
           [summaryLine(summarize(plan.changes))],
           changesTable(plan),
-          hazardsList(plan),
+          hazardsList(plan, options.hint),
           sqlBlock(plan, options),
         ];
   return `${sections

@@ -1,10 +1,11 @@
-import type { Dialect } from '../dialect/dialect.js';
-import type { Plan, Step } from '../model/plan.js';
-import { describeStep, transactionGroups } from './describe.js';
-import { escapeUnsafe } from './names.js';
+import type { Engine } from '../engines/engine.js';
+import { countOf } from '../labels.js';
+import { transactionGroups, type Plan, type Step } from '../model/plan.js';
+import { describeStep } from './describe.js';
+import { escapeUnsafe } from './display.js';
 
 export interface SqlOptions {
-  readonly dialect: Dialect;
+  readonly engine: Engine;
   /** How long each statement may wait for a lock, as apply sets it. */
   readonly lockTimeoutMs: number;
 }
@@ -15,7 +16,7 @@ function comment(text: string): string {
 }
 
 function stepLines(step: Step): readonly string[] {
-  return [comment(describeStep(step.op)), `${step.sql};`];
+  return [comment(describeStep(step.action)), `${step.sql};`];
 }
 
 const terminated = (statements: readonly string[]): string[] => statements.map((sql) => `${sql};`);
@@ -27,8 +28,8 @@ const terminated = (statements: readonly string[]): string[] => statements.map((
 export function renderSql(plan: Plan, options: SqlOptions): string {
   if (plan.steps.length === 0) return `${comment('fkdiff: no changes')}\n`;
 
-  const framing = options.dialect.scriptFraming(options.lockTimeoutMs);
-  const steps = plan.steps.length === 1 ? '1 step' : `${plan.steps.length} steps`;
+  const framing = options.engine.scriptFraming(options.lockTimeoutMs);
+  const steps = countOf(plan.steps.length, 'step');
   const header = [
     comment(`fkdiff plan: ${steps}, fingerprint ${plan.fingerprint}`),
     ...terminated(framing.prologue),

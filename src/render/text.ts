@@ -1,29 +1,30 @@
 import pc from 'picocolors';
-import type { Dialect } from '../dialect/dialect.js';
+import type { Engine } from '../engines/engine.js';
+import { assertNever } from '../errors.js';
 import type { TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
-import type { Plan, Step } from '../model/plan.js';
+import { transactionGroups, type Plan, type Step } from '../model/plan.js';
+import { planHazards, summarize } from '../model/summary.js';
 import {
-  assertNever,
   changeNames,
+  changesByTable,
   changeVerb,
   describeChange,
-  groupByTable,
+  hazardText,
   noChangesLine,
-  planHazards,
-  summarize,
   summaryLine,
-  transactionGroups,
 } from './describe.js';
-import type { Colors } from './describe.js';
-import { displayName, displayTable, escapeUnsafe } from './names.js';
+import type { Colors, SettingHint } from './describe.js';
+import { displayName, displayTable, escapeUnsafe } from './display.js';
 
 export interface TextOptions {
   /** ANSI colours; false guarantees output without any escape sequence. */
   readonly color: boolean;
-  readonly dialect: Dialect;
+  readonly engine: Engine;
   /** How many foreign keys the spec manages, for the line an empty plan prints. */
   readonly managedCount: number;
+  /** How to name a setting that avoids a hazard; hazards are shown without when undefined. */
+  readonly hint?: SettingHint;
 }
 
 const INDENT = '  ';
@@ -77,12 +78,14 @@ function tableSection(table: TableRef, changes: readonly Change[], c: Colors): r
   return [c.bold(displayTable(table)), ...changes.map((change) => changeLine(change, c))];
 }
 
-function hazardSection(plan: Plan, c: Colors): readonly string[] {
+function hazardSection(plan: Plan, c: Colors, hint: SettingHint | undefined): readonly string[] {
   const hazards = planHazards(plan.steps);
   if (hazards.length === 0) return [];
   return [
     c.bold('Hazards:'),
-    ...hazards.map((hazard) => INDENT + c.magenta(`! ${hazard.code}: ${escapeUnsafe(hazard.message)}`)),
+    ...hazards.map(
+      (hazard) => INDENT + c.magenta(`! ${hazard.code}: ${escapeUnsafe(hazardText(hazard, hint))}`),
+    ),
   ];
 }
 
@@ -100,10 +103,10 @@ function statementLines({ step, number }: NumberedStep, width: number): readonly
     .map((line, index) => INDENT + (index === 0 ? label : ' '.repeat(label.length)) + escapeUnsafe(line));
 }
 
-function sqlSection(plan: Plan, dialect: Dialect, c: Colors): readonly string[] {
+function sqlSection(plan: Plan, engine: Engine, c: Colors): readonly string[] {
   const width = String(plan.steps.length).length;
   const steps = plan.steps.map((step, index) => ({ step, number: index + 1, transaction: step.transaction }));
-  const body = dialect.capabilities.transactionalDdl
+  const body = engine.capabilities.transactionalDdl
     ? transactionGroups(steps).flatMap((group, index) => [
         INDENT + c.dim(`-- transaction ${index + 1}`),
         ...group.flatMap((step) => statementLines(step, width)),
@@ -118,9 +121,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (plan.changes.length === 0) return `${noChangesLine(plan, options.managedCount, displayName)}\n`;
   const sections = [
     [summaryLine(summarize(plan.changes))],
-    ...groupByTable(plan.changes).map(([table, changes]) => tableSection(table, changes, c)),
-    hazardSection(plan, c),
-    sqlSection(plan, options.dialect, c),
+    ...changesByTable(plan.changes).map(([table, changes]) => tableSection(table, changes, c)),
+    hazardSection(plan, c, options.hint),
+    sqlSection(plan, options.engine, c),
   ];
   return `${sections
     .filter((lines) => lines.length > 0)

@@ -1,4 +1,5 @@
-import type { Dialect, DialectCapabilities } from '../dialect/dialect.js';
+import type { Engine, EngineCapabilities } from '../engines/engine.js';
+import { normalizedRules } from '../engines/engine.js';
 import { problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { definitionKey, tableKey } from '../model/catalog.js';
@@ -21,10 +22,10 @@ export interface Spec {
   readonly foreignKeys: readonly DesiredForeignKey[];
 }
 
-/** The part of a dialect that resolving a spec asks about; any `Dialect` is one. */
-export type SpecDialect = Pick<Dialect, 'name' | 'identifierLength' | 'normalizeAction'> & {
+/** The part of an engine that resolving a spec asks about; any `Engine` is one. */
+export type SpecDialect = Pick<Engine, 'name' | 'identifierLength' | 'normalizeAction'> & {
   readonly capabilities: Pick<
-    DialectCapabilities,
+    EngineCapabilities,
     | 'deferrable'
     | 'match'
     | 'notValid'
@@ -81,23 +82,21 @@ export function resolveSpec(raw: RawSpec, context: ResolveContext): Spec {
 
 function resolveForeignKey(fk: RawForeignKey, table: TableRef, dialect: SpecDialect): ResolvedForeignKey {
   const initiallyDeferred = fk.initiallyDeferred?.value ?? false;
-  return {
-    fk: {
-      name: fk.name?.value,
-      table,
-      columns: fk.columns,
-      referencedTable: { schema: fk.referencedTable.schema ?? table.schema, name: fk.referencedTable.name },
-      referencedColumns: fk.referencedColumns,
-      onDelete: dialect.normalizeAction(fk.onDelete ?? 'no action'),
-      onUpdate: dialect.normalizeAction(fk.onUpdate ?? 'no action'),
-      deferrable: (fk.deferrable?.value ?? false) || initiallyDeferred,
-      initiallyDeferred,
-      match: fk.match?.value ?? 'simple',
-      validated: !(fk.notValid?.value ?? false),
-      source: fk.source,
-    },
-    nameSource: fk.name?.source,
+  const desired: DesiredForeignKey = {
+    name: fk.name?.value,
+    table,
+    columns: fk.columns,
+    referencedTable: { schema: fk.referencedTable.schema ?? table.schema, name: fk.referencedTable.name },
+    referencedColumns: fk.referencedColumns,
+    onDelete: fk.onDelete ?? 'no action',
+    onUpdate: fk.onUpdate ?? 'no action',
+    deferrable: (fk.deferrable?.value ?? false) || initiallyDeferred,
+    initiallyDeferred,
+    match: fk.match?.value ?? 'simple',
+    validated: !(fk.notValid?.value ?? false),
+    source: fk.source,
   };
+  return { fk: normalizedRules(desired, dialect), nameSource: fk.name?.source };
 }
 
 interface TableScope {

@@ -34,37 +34,44 @@ export interface SpecValidators {
 }
 
 /** `schemas/` ships next to `dist/`; this module sits two levels below the package root in both. */
-const SCHEMA_URL = new URL('../../schemas/fkdiff.schema.json', import.meta.url);
-/** The schema's `$id`, also where `pull` points editors (`# yaml-language-server: $schema=`). */
+const SCHEMAS_URL = new URL('../../schemas/', import.meta.url);
+/** The spec schema's `$id`, also where `pull` points editors (`# yaml-language-server: $schema=`). */
 export const SCHEMA_ID = 'https://unpkg.com/fkdiff/schemas/fkdiff.schema.json';
+
+/** A JSON Schema of `schemas/`, compiled with the options every document of fkdiff's is checked with. */
+export function compileSchemaFile(file: string): {
+  readonly ajv: Ajv;
+  readonly schema: unknown;
+  readonly id: string;
+} {
+  const url = new URL(file, SCHEMAS_URL);
+  const schema = JSON.parse(readFileSync(url, 'utf8')) as unknown;
+  if (typeof schema !== 'object' || schema === null) throw new Error(`${url.href} is not a JSON Schema`);
+  // logger false: nothing here writes to the console; verbose: errors carry their schema and data.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
+  ajv.addSchema(schema);
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string') throw new Error(`${url.href} has no $id`);
+  return { ajv, schema, id };
+}
+
+export function requiredValidator<T>(ajv: Ajv, ref: string): ValidateFunction<T> {
+  const validate = ajv.getSchema<T>(ref);
+  if (validate === undefined) throw new Error(`the JSON Schema has no ${ref}`);
+  return validate;
+}
 
 let validators: SpecValidators | undefined;
 
 /** Compiled on first use, once: most commands read one spec, and `--help` needs none. */
 export function specValidators(): SpecValidators {
-  validators ??= compileValidators(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as unknown);
+  if (validators === undefined) {
+    const { ajv, schema } = compileSchemaFile('fkdiff.schema.json');
+    validators = {
+      schema,
+      spec: requiredValidator<SpecDocument>(ajv, SCHEMA_ID),
+      foreignKey: requiredValidator<ForeignKeyDocument>(ajv, `${SCHEMA_ID}#/definitions/foreignKey`),
+    };
+  }
   return validators;
-}
-
-function compileValidators(schema: unknown): SpecValidators {
-  // logger false: nothing in src/spec writes to the console; verbose: errors carry their schema and data.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
-  ajv.addSchema(schemaObject(schema));
-  return {
-    schema,
-    spec: requiredValidator<SpecDocument>(ajv, SCHEMA_ID),
-    foreignKey: requiredValidator<ForeignKeyDocument>(ajv, `${SCHEMA_ID}#/definitions/foreignKey`),
-  };
-}
-
-function schemaObject(schema: unknown): object {
-  if (typeof schema !== 'object' || schema === null)
-    throw new Error(`${SCHEMA_URL.href} is not a JSON Schema`);
-  return schema;
-}
-
-function requiredValidator<T>(ajv: Ajv, ref: string): ValidateFunction<T> {
-  const validate = ajv.getSchema<T>(ref);
-  if (validate === undefined) throw new Error(`${SCHEMA_URL.href} has no ${ref}`);
-  return validate;
 }

@@ -1,7 +1,9 @@
 import { Document, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
-import { compareForeignKeys, sameTable } from '../model/catalog.js';
-import type { Catalog, ForeignKey, TableRef } from '../model/catalog.js';
+import { groupBy } from '../collections.js';
+import { compareForeignKeys, tableKey } from '../model/catalog.js';
+import type { Catalog, ForeignKey } from '../model/catalog.js';
+import type { KeyField } from '../model/fields.js';
 import { SCHEMA_ID } from './schema.js';
 import { fitsShortReference, formatShortReference, formatTableRef } from './table-ref.js';
 import type { ParsedTableRef } from './table-ref.js';
@@ -21,10 +23,13 @@ export function writeSpec(catalog: Catalog, options: WriteOptions): string {
   const owningSchema = schemas[0] ?? options.defaultSchema;
   const document = new Document();
   const tables = new YAMLMap();
-  for (const [index, group] of groupByTable([...catalog.foreignKeys].sort(compareForeignKeys)).entries()) {
-    const foreignKeys = group.foreignKeys.map((fk) => foreignKeyNode(document, fk));
+  const byTable = groupBy([...catalog.foreignKeys].sort(compareForeignKeys), (fk) => tableKey(fk.table));
+  for (const [index, group] of [...byTable.values()].entries()) {
+    const [first] = group;
+    if (first === undefined) continue;
+    const foreignKeys = group.map((fk) => foreignKeyNode(document, fk));
     const pair = document.createPair(
-      formatTableRef(group.table, owningSchema),
+      formatTableRef(first.table, owningSchema),
       document.createNode({ foreignKeys }),
     );
     // A blank line between tables, for people reading a long pulled file.
@@ -36,22 +41,6 @@ export function writeSpec(catalog: Catalog, options: WriteOptions): string {
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-interface TableGroup {
-  readonly table: TableRef;
-  readonly foreignKeys: readonly ForeignKey[];
-}
-
-/** Consecutive keys of the same table, from keys sorted by table. */
-function groupByTable(sorted: readonly ForeignKey[]): TableGroup[] {
-  const groups: { table: TableRef; foreignKeys: ForeignKey[] }[] = [];
-  for (const fk of sorted) {
-    const last = groups.at(-1);
-    if (last !== undefined && sameTable(last.table, fk.table)) last.foreignKeys.push(fk);
-    else groups.push({ table: fk.table, foreignKeys: [fk] });
-  }
-  return groups;
-}
-
 function foreignKeyNode(document: Document, fk: ForeignKey): Node {
   // Referenced tables are written relative to the owning table's schema, as the spec reads them.
   const referenced: ParsedTableRef =
@@ -61,17 +50,22 @@ function foreignKeyNode(document: Document, fk: ForeignKey): Node {
   const references = fitsShortReference(referenced, fk.referencedColumns)
     ? formatShortReference(referenced, fk.referencedColumns)
     : { table: formatTableRef(referenced), columns: flowList(document, fk.referencedColumns) };
-  return document.createNode({
-    name: fk.name,
-    columns: flowList(document, fk.columns),
-    references,
-    ...(fk.onDelete === 'no action' ? {} : { onDelete: fk.onDelete }),
-    ...(fk.onUpdate === 'no action' ? {} : { onUpdate: fk.onUpdate }),
-    ...(fk.deferrable ? { deferrable: true } : {}),
-    ...(fk.initiallyDeferred ? { initiallyDeferred: true } : {}),
-    ...(fk.match === 'simple' ? {} : { match: fk.match }),
-    ...(fk.validated ? {} : { notValid: true }),
-  });
+  // One entry per field, in the order they are written; a field added to the model fails to
+  // compile here until the writer says how it is written.
+  const fields: { readonly [F in KeyField]: Readonly<Record<string, unknown>> } = {
+    columns: { columns: flowList(document, fk.columns) },
+    referencedTable: { references },
+    // Written with the referenced table, in `references`.
+    referencedColumns: {},
+    onDelete: fk.onDelete === 'no action' ? {} : { onDelete: fk.onDelete },
+    onUpdate: fk.onUpdate === 'no action' ? {} : { onUpdate: fk.onUpdate },
+    deferrable: fk.deferrable ? { deferrable: true } : {},
+    initiallyDeferred: fk.initiallyDeferred ? { initiallyDeferred: true } : {},
+    match: fk.match === 'simple' ? {} : { match: fk.match },
+    validated: fk.validated ? {} : { notValid: true },
+  };
+  const written = Object.values(fields).flatMap((entry) => Object.entries(entry));
+  return document.createNode({ name: fk.name, ...Object.fromEntries(written) });
 }
 
 function flowList(document: Document, items: readonly string[]): Node {

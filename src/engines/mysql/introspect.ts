@@ -1,5 +1,5 @@
-import type { Session } from '../db/connection.js';
-import { groupBy } from '../collections.js';
+import type { Session } from '../../db/session.js';
+import { groupBy } from '../../collections.js';
 import {
   columnsSql,
   foreignKeyRulesSql,
@@ -7,10 +7,10 @@ import {
   indexesSql,
   PRIMARY_KEY_NAME,
   tablesSql,
-} from '../dialect/mysql/catalog-sql.js';
-import { FkdiffError } from '../errors.js';
-import type { Catalog, Column, ForeignKey, Index, ReferentialAction, Table } from '../model/catalog.js';
-import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../model/catalog.js';
+} from './catalog-sql.js';
+import { FkdiffError } from '../../errors.js';
+import type { Catalog, Column, ForeignKey, Index, ReferentialAction, Table } from '../../model/catalog.js';
+import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../../model/catalog.js';
 
 /** Numbers and flags may come back as numbers or numeric strings, depending on the driver's protocol. */
 type Numeric = number | string;

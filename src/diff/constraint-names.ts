@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Dialect } from '../dialect/dialect.js';
+import type { Engine } from '../engines/engine.js';
 import type { TableRef } from '../model/catalog.js';
 
-/** Longest prefix of `text` whose length, as the dialect counts it, is at most `budget`. */
-function truncateTo(text: string, budget: number, dialect: Dialect): string {
+/** Longest prefix of `text` whose length, as the engine counts it, is at most `budget`. */
+function truncateTo(text: string, budget: number, engine: Engine): string {
   let result = '';
   for (const char of text) {
-    if (dialect.identifierLength(result + char) > budget) break;
+    if (engine.identifierLength(result + char) > budget) break;
     result += char;
   }
   return result;
@@ -17,14 +17,14 @@ function shortHash(text: string): string {
 }
 
 /**
- * Fits `name` into the dialect's identifier limit. A name that is too long keeps its start and gets
+ * Fits `name` into the engine's identifier limit. A name that is too long keeps its start and gets
  * a hash of the whole name, so two long names that share a prefix still differ.
  */
-export function fitIdentifier(name: string, dialect: Dialect): string {
-  const limit = dialect.capabilities.maxIdentifierLength;
-  if (dialect.identifierLength(name) <= limit) return name;
+export function fitIdentifier(name: string, engine: Engine): string {
+  const limit = engine.capabilities.maxIdentifierLength;
+  if (engine.identifierLength(name) <= limit) return name;
   const suffix = `_${shortHash(name)}`;
-  return truncateTo(name, limit - suffix.length, dialect) + suffix;
+  return truncateTo(name, limit - suffix.length, engine) + suffix;
 }
 
 /** PostgreSQL's convention: `<table>_<col>[_<col>…]_fkey`. */
@@ -39,20 +39,20 @@ function conventionalName(table: TableRef, columns: readonly string[]): string {
 export function deriveName(
   table: TableRef,
   columns: readonly string[],
-  dialect: Dialect,
+  engine: Engine,
   isTaken: (name: string) => boolean,
 ): string {
   const base = conventionalName(table, columns);
   for (let attempt = 0; ; attempt += 1) {
-    const candidate = fitIdentifier(attempt === 0 ? base : `${base}${attempt}`, dialect);
+    const candidate = fitIdentifier(attempt === 0 ? base : `${base}${attempt}`, engine);
     if (!isTaken(candidate)) return candidate;
   }
 }
 
 /** Two names with the same key collide: the scope they must be unique in, and the name as compared. */
-export function nameScopeKey(table: TableRef, name: string, dialect: Dialect): string {
-  const compared = dialect.capabilities.constraintNamesIgnoreCase ? name.toLowerCase() : name;
-  return dialect.capabilities.constraintNameScope === 'table'
+export function nameScopeKey(table: TableRef, name: string, engine: Engine): string {
+  const compared = engine.capabilities.constraintNamesIgnoreCase ? name.toLowerCase() : name;
+  return engine.capabilities.constraintNameScope === 'table'
     ? `${table.schema}\u0000${table.name}\u0000${compared}`
     : `${table.schema}\u0000${compared}`;
 }

@@ -1,21 +1,9 @@
-import type { Session } from '../db/connection.js';
-import {
-  COLUMNS_SQL,
-  FOREIGN_KEYS_SQL,
-  OTHER_CONSTRAINTS_SQL,
-  UNIQUE_KEYS_SQL,
-} from '../dialect/postgres/catalog-sql.js';
-import type {
-  Catalog,
-  Column,
-  ForeignKey,
-  Index,
-  MatchType,
-  ReferentialAction,
-  Table,
-} from '../model/catalog.js';
-import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../model/catalog.js';
-import { FkdiffError } from '../errors.js';
+import { groupBy } from '../../collections.js';
+import type { Session } from '../../db/session.js';
+import { COLUMNS_SQL, FOREIGN_KEYS_SQL, OTHER_CONSTRAINTS_SQL, UNIQUE_KEYS_SQL } from './catalog-sql.js';
+import type { Catalog, ForeignKey, Index, MatchType, ReferentialAction, Table } from '../../model/catalog.js';
+import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../../model/catalog.js';
+import { FkdiffError } from '../../errors.js';
 
 interface ForeignKeyRow {
   schema: string;
@@ -103,45 +91,39 @@ function toTables(
   keyRows: readonly KeyRow[],
   nameRows: readonly NameRow[],
 ): Table[] {
-  const columns = new Map<string, { row: ColumnRow; columns: Column[] }>();
-  for (const row of columnRows) {
-    const key = tableKey({ schema: row.schema, name: row.table });
-    let entry = columns.get(key);
-    if (entry === undefined) {
-      entry = { row, columns: [] };
-      columns.set(key, entry);
-    }
-    entry.columns.push({ name: row.column, type: row.type, nullable: row.nullable });
-  }
-  const reserved = new Map<string, string[]>();
-  for (const row of nameRows) {
-    const key = tableKey({ schema: row.schema, name: row.table });
-    reserved.set(key, [...(reserved.get(key) ?? []), row.name]);
-  }
-  const indexes = new Map<string, Index[]>();
-  for (const row of keyRows) {
-    const key = tableKey({ schema: row.schema, name: row.table });
-    const list = indexes.get(key) ?? [];
-    list.push({
-      name: row.name,
-      columns: row.columns,
-      unique: true,
-      primary: row.primary,
-      usableForForeignKey: row.usable,
-    });
-    indexes.set(key, list);
-  }
+  const rowKey = (row: { schema: string; table: string }): string =>
+    tableKey({ schema: row.schema, name: row.table });
+  const columns = groupBy(columnRows, rowKey);
+  const reserved = groupBy(nameRows, rowKey);
+  const indexes = groupBy(keyRows, rowKey);
   return [...columns.entries()]
-    .map(([key, { row, columns: tableColumns }]): Table => ({
-      ref: { schema: row.schema, name: row.table },
-      columns: tableColumns,
-      indexes: (indexes.get(key) ?? []).sort((a, b) => compareStrings(a.name, b.name)),
-      partitioned: row.kind === 'p',
-      reservedNames: (reserved.get(key) ?? []).sort(compareStrings),
-      ...(row.parent_schema !== null && row.parent_table !== null
-        ? { partitionOf: { schema: row.parent_schema, name: row.parent_table } }
-        : {}),
-    }))
+    .flatMap(([key, rows]): Table[] => {
+      const [row] = rows;
+      if (row === undefined) return [];
+      const table: Table = {
+        ref: { schema: row.schema, name: row.table },
+        columns: rows.map((column) => ({
+          name: column.column,
+          type: column.type,
+          nullable: column.nullable,
+        })),
+        indexes: (indexes.get(key) ?? [])
+          .map((index): Index => ({
+            name: index.name,
+            columns: index.columns,
+            unique: true,
+            primary: index.primary,
+            usableForForeignKey: index.usable,
+          }))
+          .sort((a, b) => compareStrings(a.name, b.name)),
+        partitioned: row.kind === 'p',
+        reservedNames: (reserved.get(key) ?? []).map((name) => name.name).sort(compareStrings),
+        ...(row.parent_schema !== null && row.parent_table !== null
+          ? { partitionOf: { schema: row.parent_schema, name: row.parent_table } }
+          : {}),
+      };
+      return [table];
+    })
     .sort((a, b) => compareTables(a.ref, b.ref));
 }
 

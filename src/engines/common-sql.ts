@@ -1,6 +1,6 @@
 import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
 
-/** Shared by the dialects: SQL keywords for a referential action. */
+/** Shared by the engines: SQL keywords for a referential action. */
 function actionSql(action: ReferentialAction): string {
   return action.toUpperCase();
 }

@@ -1,11 +1,10 @@
-import type { Dialect } from '../dialect/dialect.js';
-import { groupBy } from '../collections.js';
-import { keyLabel as label } from '../model/catalog.js';
-import type { Problem } from '../errors.js';
-import type { Change } from '../model/change.js';
-import type { Catalog, ForeignKey, Index, SourceLocation, Table } from '../model/catalog.js';
-import { tableKey } from '../model/catalog.js';
-import type { DraftStep } from './draft.js';
+import { groupBy } from '../../collections.js';
+import { keyLabel, tableLabel } from '../../labels.js';
+import type { Problem } from '../../errors.js';
+import { asDropsAndAdds, changeSource, type Change } from '../../model/change.js';
+import type { Catalog, ForeignKey, Index, SourceLocation, Table } from '../../model/catalog.js';
+import { servesColumns, tableKey } from '../../model/catalog.js';
+import type { DraftStep } from '../../model/plan.js';
 
 /*
  * How InnoDB (MariaDB 10.11, checked on the server) handles the index behind a foreign key on the
@@ -26,19 +25,9 @@ import type { DraftStep } from './draft.js';
  * or FULLTEXT index in the way is the user's and is never dropped.
  */
 
-/** An index serves a key's columns when InnoDB can use it: they are its leading columns, in order. */
-export function serves(index: Index, columns: readonly string[]): boolean {
-  return (
-    index.usableForForeignKey &&
-    columns.length > 0 &&
-    columns.length <= index.columns.length &&
-    columns.every((column, i) => index.columns[i] === column)
-  );
-}
-
 /** An index InnoDB certainly uses for `columns` instead of creating one: unique, or longer than them. */
 function certainlyReused(index: Index, columns: readonly string[]): boolean {
-  return serves(index, columns) && (index.unique || index.columns.length > columns.length);
+  return servesColumns(index, columns) && (index.unique || index.columns.length > columns.length);
 }
 
 /** MySQL compares index names case-insensitively, accents apart ("É" = "é" ≠ "e"). */
@@ -84,7 +73,7 @@ interface TableKeys {
 function keyNeeding(index: Index, live: readonly Index[], keys: TableKeys): ForeignKey | undefined {
   const others = live.filter((other) => other !== index);
   const onlyServedBy = (columns: readonly string[]): boolean =>
-    serves(index, columns) && !others.some((other) => serves(other, columns));
+    servesColumns(index, columns) && !others.some((other) => servesColumns(other, columns));
   // The owning side of an added key gets an index from the server; the referenced side never does.
   return (
     keys.owned.find((fk) => onlyServedBy(fk.columns)) ??
@@ -124,7 +113,7 @@ function planImplicitIndexes(
     if (table === undefined) continue;
     const live = table.indexes.filter((index) => !removed.has(index));
     const blocker = live.find((index) => !index.primary && sameIndexName(index.name, fk.name));
-    if (blocker === undefined || serves(blocker, fk.columns)) continue;
+    if (blocker === undefined || servesColumns(blocker, fk.columns)) continue;
     if (live.some((index) => certainlyReused(index, fk.columns))) continue;
     const neededBy = keyNeeding(blocker, live, keysOf(table));
     if (neededBy === undefined && couldBeImplicit(blocker)) {
@@ -145,21 +134,31 @@ export function implicitIndexDrops(
   adds: readonly DraftStep[],
   current: Catalog,
   dropped: ReadonlySet<ForeignKey>,
-  dialect: Dialect,
 ): DraftStep[] {
-  if (!dialect.capabilities.implicitForeignKeyIndex) return [...adds];
-  const added = adds.flatMap((draft) => (draft.op.op === 'add' ? [draft.op.fk] : []));
-  const { drops } = planImplicitIndexes(added, current, dropped);
-  const indexSteps = drops.map(({ fk, index }): DraftStep => ({
-    op: { op: 'drop-index', fk, indexName: index.name },
-    hazards: [
+  const added = adds.flatMap((draft) => (draft.action.kind === 'add' ? [draft] : []));
+  const { drops } = planImplicitIndexes(
+    added.map((draft) => draft.action.fk),
+    current,
+    dropped,
+  );
+  const changes = new Map(added.map((draft) => [draft.action.fk, draft.change]));
+  const indexSteps = drops.flatMap(({ fk, index }): DraftStep[] => {
+    const change = changes.get(fk);
+    if (change === undefined) return [];
+    return [
       {
-        code: 'drops-index',
-        message: `${fk.table.schema}.${fk.table.name}: index ${index.name} (${index.columns.join(', ')}) is dropped to free its name for ${label(fk)}; queries that used it lose it`,
+        action: { kind: 'drop-index', fk, indexName: index.name },
+        hazards: [
+          {
+            code: 'drops-index',
+            message: `${tableLabel(fk.table)}: index ${index.name} (${index.columns.join(', ')}) is dropped to free its name for ${keyLabel(fk)}; queries that used it lose it`,
+          },
+        ],
+        ownTransaction: false,
+        change,
       },
-    ],
-    separate: false,
-  }));
+    ];
+  });
   return [...indexSteps, ...adds];
 }
 
@@ -167,47 +166,26 @@ export function implicitIndexDrops(
  * Pre-flight problems for dialects whose engine creates an index per key: an added key whose name
  * is taken by an index that another key needs. The server would fail with "Duplicate key name".
  */
-export function implicitIndexProblems(
-  changes: readonly Change[],
-  current: Catalog,
-  dialect: Dialect,
-): Problem[] {
-  if (!dialect.capabilities.implicitForeignKeyIndex) return [];
+export function implicitIndexProblems(changes: readonly Change[], current: Catalog): Problem[] {
   const added: ForeignKey[] = [];
   const dropped: ForeignKey[] = [];
   const sources = new Map<string, SourceLocation | undefined>();
   for (const change of changes) {
-    switch (change.kind) {
-      case 'add':
-        added.push(change.fk);
-        sources.set(fkKey(change.fk), change.source);
-        break;
-      case 'drop':
-        dropped.push(change.fk);
-        break;
-      case 'replace':
-        dropped.push(change.from);
-        added.push(change.to);
-        sources.set(fkKey(change.to), change.source);
-        break;
-      case 'rename':
-        if (!dialect.capabilities.renameConstraint) {
-          dropped.push(change.fk);
-          added.push({ ...change.fk, name: change.newName });
-        }
-        break;
-      case 'alter':
-      case 'validate':
-        break;
+    // InnoDB renames a key by dropping and adding it.
+    const expanded = asDropsAndAdds(change, false);
+    dropped.push(...expanded.dropped);
+    for (const { fk } of expanded.added) {
+      added.push(fk);
+      sources.set(fkKey(fk), changeSource(change));
     }
   }
   return planImplicitIndexes(added, current, dropped).conflicts.map(({ fk, index, neededBy }) => ({
     message:
-      `${label(fk)}: the index ${index.name} (${index.columns.join(', ')}) of ${fk.table.name} has this key's name, ` +
-      `which ${dialect.name} also gives the index it creates for the key, ` +
+      `${keyLabel(fk)}: the index ${index.name} (${index.columns.join(', ')}) of ${fk.table.name} has this key's name, ` +
+      'which mysql also gives the index it creates for the key, ' +
       (neededBy === undefined
         ? 'and it is not one fkdiff may drop'
-        : `and ${label(neededBy)} needs that index`) +
+        : `and ${keyLabel(neededBy)} needs that index`) +
       `: rename the index (ALTER TABLE … RENAME INDEX) or choose another name for the key`,
     source: sources.get(fkKey(fk)),
   }));

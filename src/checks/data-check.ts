@@ -1,0 +1,108 @@
+/** The data check: rows that would make an add or a validation fail, found before anything runs. */
+import { driverMessage, type Connection, type Session } from '../db/connection.js';
+import { withLockTimeout } from '../db/locks.js';
+import type { Engine } from '../engines/engine.js';
+import { FkdiffError, type Problem } from '../errors.js';
+import { countOf, keyLabel, tableLabel } from '../labels.js';
+import { changeSource, type Change } from '../model/change.js';
+import type { ForeignKey } from '../model/catalog.js';
+import type { Plan } from '../model/plan.js';
+
+/** Counting stops past this many violating rows per key. */
+const ORPHAN_LIMIT = 1000;
+
+/**
+ * Keys per query. PostgreSQL takes time growing with the square of the number of UNION ALL
+ * branches to plan the query, and JIT-compiles it once its estimated cost passes jit_above_cost:
+ * 559 keys on empty tables took 3 s in one query, 0.1 s in queries of 50.
+ */
+const KEYS_PER_QUERY = 50;
+
+interface CheckedKey {
+  readonly fk: ForeignKey;
+  readonly change: Change;
+}
+
+/** The keys whose existing rows a step of the plan checks. */
+function checkedKeys(plan: Plan): CheckedKey[] {
+  return plan.steps.flatMap((step): CheckedKey[] => {
+    const { action, change } = step;
+    switch (action.kind) {
+      case 'add':
+        return action.notValid ? [] : [{ fk: action.fk, change }];
+      case 'validate':
+        return [{ fk: action.fk, change }];
+      case 'drop':
+      case 'rename':
+      case 'alter':
+      case 'drop-index':
+        return [];
+    }
+  });
+}
+
+function orphanProblem({ fk, change }: CheckedKey, orphans: number, engine: Engine): Problem {
+  const count = orphans > ORPHAN_LIMIT ? `more than ${ORPHAN_LIMIT} rows` : countOf(orphans, 'row');
+  return {
+    message: `${keyLabel(fk)}: ${count} of ${fk.table.name} (${fk.columns.join(', ')}) match no row of ${tableLabel(fk.referencedTable)}; fix the data${engine.capabilities.notValid ? ', or declare notValid: true' : ''}`,
+    source: changeSource(change),
+    settings: ['checkData'],
+  };
+}
+
+async function countOrphans(
+  session: Session,
+  engine: Engine,
+  keys: readonly CheckedKey[],
+): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  for (let start = 0; start < keys.length; start += KEYS_PER_QUERY) {
+    const batch = keys.slice(start, start + KEYS_PER_QUERY);
+    const rows = await session.select<{ position: number | string; orphans: number | string }>(
+      engine.orphanCountSql(
+        batch.map((key) => key.fk),
+        ORPHAN_LIMIT,
+      ),
+    );
+    for (const row of rows) {
+      const key = batch[Number(row.position)];
+      const orphans = Number(row.orphans);
+      if (key !== undefined && orphans !== 0) problems.push(orphanProblem(key, orphans, engine));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Rows that would make an add or a validation fail: one query per 50 keys, none of them waiting
+ * longer than `lockTimeoutMs` for a table lock.
+ */
+export async function checkData(
+  connection: Connection,
+  plan: Plan,
+  lockTimeoutMs: number,
+): Promise<Problem[]> {
+  const keys = checkedKeys(plan);
+  if (keys.length === 0) return [];
+  try {
+    return await withLockTimeout(connection, lockTimeoutMs, (session) =>
+      countOrphans(session, connection.engine, keys),
+    );
+  } catch (error) {
+    if (!connection.engine.session.isLockTimeout(error)) {
+      throw new FkdiffError(
+        'SQL_FAILED',
+        `the data check failed: ${driverMessage(error)}; nothing was changed`,
+        {
+          cause: error,
+          settings: ['checkData'],
+        },
+      );
+    }
+    throw new FkdiffError(
+      'LOCK_TIMEOUT',
+      `the data check waited longer than the lock timeout (${lockTimeoutMs} ms) for a table another session has locked: retry later`,
+      { cause: error, settings: ['lockTimeout', 'checkData'] },
+    );
+  }
+}

@@ -1,0 +1,19 @@
+/** The flags that set each setting messages name, and how the CLI says so. */
+import type { Setting } from '../errors.js';
+
+/** What to tell a user who wants the setting changed. */
+const HINTS: Readonly<Record<Setting, string>> = {
+  checkData: 'pass --no-check-data to skip the check',
+  lockTimeout: 'raise --lock-timeout',
+  lockWait: 'raise --lock-wait',
+  online: 'use --online to validate without blocking writes',
+};
+
+export function settingHint(setting: Setting): string {
+  return HINTS[setting];
+}
+
+/** ` (raise --lock-timeout, or pass --no-check-data…)`, or nothing. */
+export function settingsSuffix(settings: readonly Setting[]): string {
+  return settings.length === 0 ? '' : ` (${settings.map(settingHint).join(', or ')})`;
+}

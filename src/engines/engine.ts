@@ -1,0 +1,166 @@
+import type { Options as SequelizeOptions } from 'sequelize';
+import type { Session } from '../db/session.js';
+import type { Problem } from '../errors.js';
+import type { Change } from '../model/change.js';
+import type { Catalog, ForeignKey, ReferentialAction, TableRef } from '../model/catalog.js';
+import type { DraftStep, StepAction } from '../model/plan.js';
+import type { EngineName } from './registry.js';
+
+/** What a database engine can do; stages ask these instead of testing the engine's name. */
+export interface EngineCapabilities {
+  /** DDL runs inside a transaction and rolls back with it. */
+  readonly transactionalDdl: boolean;
+  /** A constraint can be renamed in place. */
+  readonly renameConstraint: boolean;
+  /** DEFERRABLE / INITIALLY DEFERRED exist and can be changed with ALTER CONSTRAINT. */
+  readonly deferrable: boolean;
+  /** MATCH FULL is honoured. */
+  readonly match: boolean;
+  /** ON DELETE / ON UPDATE SET DEFAULT is enforced (InnoDB parses it, then stores RESTRICT). */
+  readonly setDefault: boolean;
+  /**
+   * A key with SET NULL cannot be created on NOT NULL columns (InnoDB: errno 150). PostgreSQL creates
+   * it, and the delete or update that would set the NULL fails later.
+   */
+  readonly setNullNeedsNullableColumns: boolean;
+  /** A key can exist unvalidated (NOT VALID) and be validated later. */
+  readonly notValid: boolean;
+  /** Constraint names are unique per table (PostgreSQL) or per schema/database (MySQL). */
+  readonly constraintNameScope: 'table' | 'schema';
+  /** Two constraint names that differ only in case collide (InnoDB). */
+  readonly constraintNamesIgnoreCase: boolean;
+  /** Longest identifier, counted in `identifierUnit`. */
+  readonly maxIdentifierLength: number;
+  readonly identifierUnit: 'bytes' | 'characters';
+  /**
+   * What the referenced columns need: a primary key or unique key on exactly those columns
+   * (PostgreSQL, standard SQL), or any index that starts with them (InnoDB).
+   */
+  readonly referencedKey: 'unique' | 'leading-index';
+}
+
+/** Statements (without semicolons) that frame a plan printed as a SQL script, as apply runs it. */
+export interface ScriptFraming {
+  /** Once, before the first step. */
+  readonly prologue: readonly string[];
+  /** Around each transaction group; undefined where DDL commits on its own. */
+  readonly transaction: { readonly begin: readonly string[]; readonly end: readonly string[] } | undefined;
+}
+
+/** Where and as whom to connect to a server, read from a URL. */
+export interface ServerSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** How the engine's URLs read: `postgres://…`, `mysql://…`. */
+export interface UrlRules {
+  /** URL schemes with their colon, as `URL.protocol` gives them. */
+  readonly schemes: readonly string[];
+  readonly defaultPort: number;
+  /** The database when the URL names none, given the user; undefined when the URL must name one. */
+  defaultDatabase(user: string): string | undefined;
+  readonly defaultUser: string;
+  /** A URL to show in messages, e.g. when the database is missing. */
+  readonly example: string;
+}
+
+/** An engine that runs inside this process and serves the same wire protocol (PGlite). */
+export interface EmbeddedTransport {
+  /** The URL prefix, e.g. `pglite:`. */
+  readonly scheme: string;
+  /** Reads what follows the scheme: undefined location = in memory. Throws URL_INVALID. */
+  parseLocation(rest: string): { readonly location: string | undefined; readonly display: string };
+  /** Starts the engine and a server for it on a free local port. */
+  open(location: string | undefined): Promise<{
+    readonly settings: ServerSettings;
+    readonly stop: () => Promise<void>;
+  }>;
+}
+
+/** How a session of this engine behaves: its current schema, lock waits, the apply lock. */
+export interface SessionRules {
+  /** One row: `schema` (the default schema, or NULL) and `version`. */
+  readonly infoSql: string;
+  /** Bounds how long a statement waits for a table lock; bind `$1` = `lockTimeoutValue(ms)`. */
+  readonly lockTimeoutSql: string;
+  lockTimeoutValue(milliseconds: number): string | number;
+  /** Whether a driver error says a lock wait timed out. */
+  isLockTimeout(error: unknown): boolean;
+  /**
+   * A named lock held for the whole apply, where DDL commits statement by statement and two
+   * applies must never interleave; undefined where the engine needs none.
+   */
+  readonly applyLock:
+    | {
+        /** Binds `$1` name, `$2` seconds to wait; one row, `acquired` (1 taken). */
+        readonly acquireSql: string;
+        /** Binds `$1` name. */
+        readonly releaseSql: string;
+        /** The lock's name for a database, within the server's limit. */
+        name(database: string): string;
+      }
+    | undefined;
+}
+
+/** Where the engine takes part in planning beyond SQL text (InnoDB's implicit indexes). */
+export interface PlanningHooks {
+  /** The add steps, with whatever steps must run before them. */
+  beforeAdds(adds: readonly DraftStep[], current: Catalog, dropped: ReadonlySet<ForeignKey>): DraftStep[];
+  /** Pre-flight problems that only this engine has. */
+  problems(changes: readonly Change[], current: Catalog): Problem[];
+}
+
+/** Everything one database engine knows. All SQL text comes from an engine's folder. */
+export interface Engine {
+  readonly name: EngineName;
+  readonly capabilities: EngineCapabilities;
+  readonly url: UrlRules;
+  /** Sequelize's dialect and driver options for a server connection. */
+  sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions;
+  readonly embedded: EmbeddedTransport | undefined;
+  readonly session: SessionRules;
+  /**
+   * The foreign keys of the tables in `schemas`, with the tables, columns and keys of `schemas`
+   * and `tableSchemas` (schemas that only hold referenced tables): one round trip per kind.
+   */
+  introspect(session: Session, schemas: readonly string[], tableSchemas: readonly string[]): Promise<Catalog>;
+  /** The schema unqualified names resolve to when there is no connection (`validate` offline). */
+  readonly offlineSchema: string | undefined;
+  readonly planning: PlanningHooks | undefined;
+  /** The one quoting function: every identifier in generated SQL passes through it. */
+  quoteIdentifier(name: string): string;
+  quoteTable(ref: TableRef): string;
+  /** Length of an identifier in the unit the engine limits it by. */
+  identifierLength(name: string): number;
+  /** Canonical form of a rule, so that rules the engine treats alike compare equal. */
+  normalizeAction(action: ReferentialAction): ReferentialAction;
+  /** The single SQL statement (without a trailing semicolon) that performs one step. */
+  stepSql(action: StepAction): string;
+  /** Definition clause as it appears after ADD CONSTRAINT name, for display. */
+  definitionSql(fk: ForeignKey): string;
+  scriptFraming(lockTimeoutMs: number): ScriptFraming;
+  /**
+   * Whether a column of type `owning` can reference one of type `referenced`; types the engine does
+   * not know are given the benefit of the doubt (the server has the last word).
+   */
+  columnTypesMatch(owning: string, referenced: string): boolean;
+  /** Counts rows that would fail each key; see `orphanCountSql` in common-sql.ts. */
+  orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
+}
+
+/** A key with its rules in the engine's canonical form. */
+export function normalizedRules<T extends Pick<ForeignKey, 'onDelete' | 'onUpdate'>>(
+  fk: T,
+  engine: Pick<Engine, 'normalizeAction'>,
+): T {
+  return {
+    ...fk,
+    onDelete: engine.normalizeAction(fk.onDelete),
+    onUpdate: engine.normalizeAction(fk.onUpdate),
+  };
+}

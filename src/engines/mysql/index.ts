@@ -1,0 +1,56 @@
+/** MySQL 8 and MariaDB 10.6+ (InnoDB), assembled from the files beside this one. */
+import type { Engine } from '../engine.js';
+import { orphanCountSql } from '../common-sql.js';
+import {
+  definitionSql,
+  identifierLength,
+  normalizeAction,
+  quoteIdentifier,
+  quoteTable,
+  scriptFraming,
+  stepSql,
+} from './ddl.js';
+import { implicitIndexDrops, implicitIndexProblems } from './implicit-indexes.js';
+import { introspectMysql } from './introspect.js';
+import { sequelizeOptions, sessionRules, urlRules } from './session.js';
+import { columnTypesMatch } from './types.js';
+
+export const mysqlEngine: Engine = {
+  name: 'mysql',
+  capabilities: {
+    transactionalDdl: false,
+    renameConstraint: false,
+    deferrable: false,
+    match: false,
+    setNullNeedsNullableColumns: true,
+    setDefault: false,
+    notValid: false,
+    constraintNameScope: 'schema',
+    constraintNamesIgnoreCase: true,
+    maxIdentifierLength: 64,
+    identifierUnit: 'characters',
+    // InnoDB (MariaDB 10.11, MySQL 8.0) accepts any index whose leading columns are the referenced
+    // columns, unique or not. MySQL 8.4 refuses non-unique or partial keys by default
+    // (restrict_fk_on_non_standard_key=ON): the server then reports it when the step runs.
+    referencedKey: 'leading-index',
+  },
+  url: urlRules,
+  sequelizeOptions,
+  embedded: undefined,
+  session: sessionRules,
+  introspect: introspectMysql,
+  // The default schema is the URL's database: there is none without a connection.
+  offlineSchema: undefined,
+  // InnoDB creates an index per key and leaves it behind when the key goes.
+  planning: { beforeAdds: implicitIndexDrops, problems: implicitIndexProblems },
+  quoteIdentifier,
+  quoteTable,
+  identifierLength,
+  normalizeAction,
+  stepSql,
+  definitionSql,
+  scriptFraming,
+  // InnoDB checks MATCH SIMPLE and compares with the columns' collations, as `=` does.
+  columnTypesMatch,
+  orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
+};

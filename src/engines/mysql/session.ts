@@ -1,0 +1,51 @@
+/** How fkdiff connects to MySQL and MariaDB and how their sessions behave. */
+import type { Options as SequelizeOptions } from 'sequelize';
+import type { ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import {
+  ACQUIRE_LOCK_SQL,
+  applyLockName,
+  CURRENT_DATABASE_SQL,
+  RELEASE_LOCK_SQL,
+  SET_LOCK_WAIT_TIMEOUT_SQL,
+} from './catalog-sql.js';
+
+export const urlRules: UrlRules = {
+  schemes: ['mysql:', 'mariadb:'],
+  defaultPort: 3306,
+  defaultUser: 'root',
+  // A MySQL connection without a database has no schema to govern.
+  defaultDatabase: () => undefined,
+  example: 'mysql://user@host/app',
+};
+
+/** The server's bounds for lock_wait_timeout, in seconds (one year at most). */
+const LOCK_WAIT_TIMEOUT_RANGE = { min: 1, max: 31_536_000 } as const;
+
+/** apply's lock timeout as lock_wait_timeout takes it: whole seconds, rounded up, within its range. */
+export function lockWaitSeconds(milliseconds: number): number {
+  if (Number.isNaN(milliseconds)) return LOCK_WAIT_TIMEOUT_RANGE.min;
+  const seconds = Math.ceil(milliseconds / 1000);
+  return Math.min(LOCK_WAIT_TIMEOUT_RANGE.max, Math.max(LOCK_WAIT_TIMEOUT_RANGE.min, seconds));
+}
+
+/** ER_LOCK_WAIT_TIMEOUT (1205): lock_wait_timeout or innodb_lock_wait_timeout ran out. */
+const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
+
+export const sessionRules: SessionRules = {
+  infoSql: CURRENT_DATABASE_SQL,
+  lockTimeoutSql: SET_LOCK_WAIT_TIMEOUT_SQL,
+  lockTimeoutValue: lockWaitSeconds,
+  isLockTimeout: (error) => {
+    const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
+    return original?.errno === LOCK_WAIT_TIMEOUT_ERRNO || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
+  },
+  // DDL commits statement by statement: two applies must never interleave.
+  applyLock: { acquireSql: ACQUIRE_LOCK_SQL, releaseSql: RELEASE_LOCK_SQL, name: applyLockName },
+};
+
+export function sequelizeOptions(_settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+  return {
+    dialect: 'mysql',
+    dialectOptions: { connectTimeout: connectTimeoutMs, multipleStatements: false },
+  };
+}

@@ -1,0 +1,72 @@
+/** PostgreSQL's DDL: one statement per step, every identifier through `quoteIdentifier`. */
+import type { ScriptFraming } from '../engine.js';
+import type { ForeignKey, TableRef } from '../../model/catalog.js';
+import type { StepAction } from '../../model/plan.js';
+import { actionClauses, joinSql } from '../common-sql.js';
+
+/** The one quoting function: double quotes, inner double quotes doubled. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteTable(ref: TableRef): string {
+  return `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.name)}`;
+}
+
+function columnList(columns: readonly string[]): string {
+  return `(${columns.map(quoteIdentifier).join(', ')})`;
+}
+
+function deferrabilitySql(deferrable: boolean, initiallyDeferred: boolean): string {
+  if (!deferrable) return 'NOT DEFERRABLE';
+  return initiallyDeferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE INITIALLY IMMEDIATE';
+}
+
+export function definitionSql(fk: ForeignKey): string {
+  return joinSql([
+    `FOREIGN KEY ${columnList(fk.columns)}`,
+    `REFERENCES ${quoteTable(fk.referencedTable)} ${columnList(fk.referencedColumns)}`,
+    fk.match === 'full' ? 'MATCH FULL' : '',
+    actionClauses(fk),
+    fk.deferrable ? deferrabilitySql(true, fk.initiallyDeferred) : '',
+  ]);
+}
+
+function alterTable(fk: ForeignKey, action: string): string {
+  return `ALTER TABLE ${quoteTable(fk.table)} ${action}`;
+}
+
+export function stepSql(step: StepAction): string {
+  const constraint = quoteIdentifier(step.fk.name);
+  switch (step.kind) {
+    case 'drop':
+      return alterTable(step.fk, `DROP CONSTRAINT ${constraint}`);
+    case 'rename':
+      return alterTable(step.fk, `RENAME CONSTRAINT ${constraint} TO ${quoteIdentifier(step.newName)}`);
+    case 'alter':
+      return alterTable(
+        step.fk,
+        `ALTER CONSTRAINT ${constraint} ${deferrabilitySql(step.deferrable, step.initiallyDeferred)}`,
+      );
+    case 'add':
+      return alterTable(
+        step.fk,
+        joinSql([`ADD CONSTRAINT ${constraint}`, definitionSql(step.fk), step.notValid ? 'NOT VALID' : '']),
+      );
+    case 'validate':
+      return alterTable(step.fk, `VALIDATE CONSTRAINT ${constraint}`);
+    case 'drop-index':
+      throw new Error('PostgreSQL never creates implicit foreign key indexes');
+  }
+}
+
+/** Each transaction group in BEGIN … COMMIT, with the lock timeout apply sets. */
+export function scriptFraming(lockTimeoutMs: number): ScriptFraming {
+  return {
+    prologue: [],
+    transaction: {
+      begin: ['BEGIN', `SET LOCAL lock_timeout = '${Math.trunc(lockTimeoutMs)}ms'`],
+      end: ['COMMIT'],
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** PostgreSQL (servers 14+ and embedded PGlite), assembled from the files beside this one. */
+import type { Engine } from '../engine.js';
+import { orphanCountSql } from '../common-sql.js';
+import { definitionSql, quoteIdentifier, quoteTable, scriptFraming, stepSql } from './ddl.js';
+import { introspectPostgres } from './introspect.js';
+import { pgliteTransport } from './pglite.js';
+import { sequelizeOptions, sessionRules, urlRules } from './session.js';
+import { columnTypesMatch } from './types.js';
+
+export const postgresEngine: Engine = {
+  name: 'postgres',
+  capabilities: {
+    transactionalDdl: true,
+    renameConstraint: true,
+    deferrable: true,
+    match: true,
+    setNullNeedsNullableColumns: false,
+    setDefault: true,
+    notValid: true,
+    constraintNameScope: 'table',
+    constraintNamesIgnoreCase: false,
+    maxIdentifierLength: 63,
+    identifierUnit: 'bytes',
+    referencedKey: 'unique',
+  },
+  url: urlRules,
+  sequelizeOptions,
+  embedded: pgliteTransport,
+  session: sessionRules,
+  introspect: introspectPostgres,
+  offlineSchema: 'public',
+  planning: undefined,
+  quoteIdentifier,
+  quoteTable,
+  identifierLength: (name) => Buffer.byteLength(name, 'utf8'),
+  normalizeAction: (action) => action,
+  stepSql,
+  definitionSql,
+  scriptFraming,
+  columnTypesMatch,
+  orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
+};

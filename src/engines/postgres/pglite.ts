@@ -1,0 +1,43 @@
+/**
+ * PGlite, PostgreSQL compiled to WebAssembly, as a transport: it runs in this process and
+ * pglite-socket serves it on a local port, so that the same Sequelize/pg path is used as for a server.
+ */
+import { FkdiffError } from '../../errors.js';
+import type { EmbeddedTransport } from '../engine.js';
+
+const SCHEME = 'pglite:';
+
+export const pgliteTransport: EmbeddedTransport = {
+  scheme: SCHEME,
+  parseLocation(rest) {
+    if (rest === 'memory' || rest === '//memory') return { location: undefined, display: `${SCHEME}memory` };
+    const directory = rest.replace(/^\/\/(?=\/)/, '');
+    if (directory === '') throw new FkdiffError('URL_INVALID', `${SCHEME} URL needs "memory" or a directory`);
+    return { location: directory, display: `${SCHEME}${directory}` };
+  },
+  async open(directory) {
+    // Loaded only when asked for: most runs connect to a server.
+    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
+    const db = await PGlite.create(directory);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+    await server.start();
+    const [host, port] = server.getServerConn().split(':');
+    return {
+      settings: {
+        host: host ?? '127.0.0.1',
+        port: Number(port),
+        user: 'postgres',
+        password: '',
+        database: 'postgres',
+        params: {},
+      },
+      stop: async () => {
+        await server.stop();
+        await db.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,42 @@
+/** The only place that switches on an engine's name: adding an engine is one folder and one line here. */
+import type { Engine } from './engine.js';
+import { mysqlEngine } from './mysql/index.js';
+import { postgresEngine } from './postgres/index.js';
+
+export const ENGINE_NAMES = ['postgres', 'mysql'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+const ENGINES: Readonly<Record<EngineName, Engine>> = {
+  postgres: postgresEngine,
+  mysql: mysqlEngine,
+};
+
+export function engineFor(name: EngineName): Engine {
+  return ENGINES[name];
+}
+
+const ALL: readonly Engine[] = ENGINE_NAMES.map(engineFor);
+
+/** The engine whose server URLs use `protocol` (`postgres:`), if any. */
+export function engineForScheme(protocol: string): Engine | undefined {
+  return ALL.find((engine) => engine.url.schemes.includes(protocol));
+}
+
+/** The engine embedded in this process that `url` names (`pglite:…`), if any. */
+export function embeddedEngineFor(url: string): Engine | undefined {
+  return ALL.find((engine) => engine.embedded !== undefined && url.startsWith(engine.embedded.scheme));
+}
+
+/** Every URL form fkdiff accepts, for messages. */
+export function urlForms(): string {
+  const forms = [
+    ...ALL.flatMap((engine) => engine.url.schemes.map((scheme) => `${scheme}//`)),
+    ...ALL.flatMap((engine) => (engine.embedded === undefined ? [] : [engine.embedded.scheme])),
+  ];
+  return `${forms.slice(0, -1).join(', ')} or ${forms.at(-1) ?? ''}`;
+}
+
+/** The engine a spec is checked against when no database is given: the first registered. */
+export function offlineEngine(): Engine {
+  return engineFor(ENGINE_NAMES[0]);
+}

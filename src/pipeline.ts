@@ -1,0 +1,230 @@
+/**
+ * The library's verbs, each the whole way down: spec → catalog → diff → checks → plan → apply →
+ * verify. The CLI calls these and only parses flags, asks, prints and exits.
+ */
+import { readFile } from 'node:fs/promises';
+import { applySteps, type ApplyEvent, type ApplyResult } from './apply/apply.js';
+import { checkData } from './checks/data-check.js';
+import { partitionProblems } from './checks/partitions.js';
+import { preflight } from './checks/preflight.js';
+import type { Connection } from './db/connection.js';
+import { withApplyLock } from './db/locks.js';
+import { diff } from './diff/diff.js';
+import { normalizedRules } from './engines/engine.js';
+import { offlineEngine } from './engines/registry.js';
+import { FkdiffError, problemsError } from './errors.js';
+import { countOf } from './labels.js';
+import type { Change } from './model/change.js';
+import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from './model/catalog.js';
+import type { HazardCode, Plan } from './model/plan.js';
+import { planChanges, type PlanOptions } from './plan/plan.js';
+import type { SavedPlan } from './planfile/read.js';
+import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
+
+/** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
+export async function loadSpecFile(file: string): Promise<RawSpec> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
+    throw new FkdiffError('SPEC_NOT_FOUND', `${file}: cannot read the spec (${reason})`, { cause: error });
+  }
+  return parseSpec(text, file);
+}
+
+/** The database's keys split into those the spec manages and those on excluded tables. */
+export interface Scoped {
+  readonly spec: Spec;
+  /** Every table of the governed and referenced schemas; only the managed keys. */
+  readonly current: Catalog;
+  readonly unmanaged: readonly ForeignKey[];
+  /** Names managed keys cannot take: keys on excluded tables, other constraints. */
+  readonly reserved: readonly ReservedName[];
+}
+
+/** Resolves the spec for this connection and reads the catalog it governs. */
+async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
+  const { engine } = connection;
+  const spec = resolveSpec(raw, { dialect: engine, defaultSchema: connection.defaultSchema });
+  // resolveSpec has already refused keys declared on excluded tables.
+  const excluded = compileExclude(spec.exclude);
+  const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
+  const catalog = await engine.introspect(connection, spec.schemas, referenced);
+  const current = { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) };
+  const unmanaged = catalog.foreignKeys.filter((fk) => excluded(fk.table));
+  return { spec, current, unmanaged, reserved: reservedNames(current, unmanaged) };
+}
+
+function changesFor(scoped: Scoped, connection: Connection): Change[] {
+  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, connection.engine, scoped.reserved);
+}
+
+export interface PlanResult extends Scoped {
+  readonly plan: Plan;
+}
+
+export interface MakePlanOptions extends PlanOptions {
+  /** Look for existing rows that would make an add or a validation fail. */
+  readonly checkData: boolean;
+  /** How long the data check may wait for a table lock. */
+  readonly lockTimeoutMs: number;
+}
+
+/**
+ * spec + database → plan. Throws PREFLIGHT_FAILED, listing every problem, when a step could not
+ * succeed; nothing is changed here.
+ */
+export async function makePlan(
+  connection: Connection,
+  raw: RawSpec,
+  options: MakePlanOptions,
+): Promise<PlanResult> {
+  const { engine } = connection;
+  const scoped = await readScope(connection, raw);
+  const changes = changesFor(scoped, connection);
+  // Keys on excluded tables are never changed, but they hold names and need their indexes.
+  const withUnmanaged: Catalog = {
+    ...scoped.current,
+    foreignKeys: [...scoped.current.foreignKeys, ...scoped.unmanaged],
+  };
+  const problems = [
+    ...preflight(changes, withUnmanaged, engine, scoped.reserved),
+    ...partitionProblems(scoped.spec.foreignKeys, scoped.current),
+  ];
+  if (problems.length > 0) {
+    throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
+  }
+  const plan = planChanges(changes, withUnmanaged, engine, options);
+  const dataProblems = options.checkData ? await checkData(connection, plan, options.lockTimeoutMs) : [];
+  if (dataProblems.length > 0) {
+    throw problemsError(
+      'PREFLIGHT_FAILED',
+      `${scoped.spec.file}: existing rows would make the plan fail`,
+      dataProblems,
+    );
+  }
+  return { ...scoped, plan };
+}
+
+/** The spec checked on its own, without a database: against the first registered engine. */
+export function checkSpecOffline(raw: RawSpec): Spec {
+  const engine = offlineEngine();
+  // The default schema is unknown: govern every schema the file names, and the engine's default.
+  const named = raw.tables.flatMap((table) => (table.ref.schema === undefined ? [] : [table.ref.schema]));
+  const defaultSchema = engine.offlineSchema ?? named[0] ?? '';
+  const schemas = raw.schemas ?? [...new Set([defaultSchema, ...named])];
+  return resolveSpec({ ...raw, schemas }, { dialect: engine, defaultSchema });
+}
+
+/**
+ * The database's keys as spec text, such that a plan of it against the same database is empty.
+ * `schemas` default to the connection's current one.
+ */
+export async function pullSpec(
+  connection: Connection,
+  schemas: readonly string[],
+): Promise<{ readonly text: string; readonly foreignKeys: number }> {
+  const { engine } = connection;
+  const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
+  const catalog = await engine.introspect(connection, governed, []);
+  // Rules as the engine understands them: MariaDB reports its default as RESTRICT.
+  const foreignKeys = catalog.foreignKeys.map((fk) => normalizedRules(fk, engine));
+  const text = writeSpec(
+    { ...catalog, foreignKeys },
+    { schemas: governed, defaultSchema: connection.defaultSchema },
+  );
+  return { text, foreignKeys: foreignKeys.length };
+}
+
+/** After apply: the database must now match the spec exactly. */
+export async function verify(connection: Connection, raw: RawSpec): Promise<void> {
+  const remaining = changesFor(await readScope(connection, raw), connection);
+  if (remaining.length > 0) {
+    const what = remaining.map((change) => change.kind).join(', ');
+    throw new FkdiffError(
+      'VERIFY_FAILED',
+      `the database does not match the spec after apply: ${countOf(remaining.length, 'change')} still pending (${what}); run plan to see them`,
+    );
+  }
+}
+
+export interface ApplySpecOptions extends MakePlanOptions {
+  /** How long to wait for another apply's lock (engines that need one). */
+  readonly lockWaitMs: number;
+  /** Hazards to refuse, on top of the spec's `policy.denyHazards`. */
+  readonly denyHazards: readonly HazardCode[];
+  /** Apply exactly this saved plan: refused if the database or the spec moved on since. */
+  readonly savedPlan?: SavedPlan;
+  /** Told the plan before anything runs (an empty plan too). */
+  readonly onPlan?: (result: PlanResult) => void;
+  /** Asked before a non-empty plan runs; false cancels (APPLY_REFUSED). Absent: no question. */
+  readonly confirm?: (result: PlanResult) => Promise<boolean>;
+  readonly onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface ApplyOutcome {
+  readonly result: PlanResult;
+  readonly applied: ApplyResult;
+  readonly elapsedMs: number;
+}
+
+function refuseStale(saved: SavedPlan, plan: Plan): void {
+  const same =
+    saved.dialect === plan.dialect &&
+    saved.fingerprint === plan.fingerprint &&
+    saved.statements.join('\n') === plan.steps.map((step) => step.sql).join('\n');
+  if (!same) {
+    throw new FkdiffError(
+      'PLAN_STALE',
+      `${saved.file} no longer matches: the database or the spec changed since it was made; run plan again`,
+    );
+  }
+}
+
+function refuseDenied(plan: Plan, denied: ReadonlySet<HazardCode>): void {
+  const refused = plan.steps.flatMap((step) =>
+    step.hazards
+      .filter((hazard) => denied.has(hazard.code))
+      .map((hazard) => `${hazard.code}: ${hazard.message}`),
+  );
+  if (refused.length > 0) {
+    throw new FkdiffError(
+      'HAZARD_DENIED',
+      `refusing to apply: the plan holds denied hazards: ${refused.join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Makes the database match the spec: under the apply lock, plan (refusing a stale saved plan and
+ * denied hazards), ask, run the steps, and verify that the next plan is empty.
+ */
+export function applySpec(
+  connection: Connection,
+  raw: RawSpec,
+  options: ApplySpecOptions,
+): Promise<ApplyOutcome> {
+  return withApplyLock(connection, options.lockWaitMs, async () => {
+    const result = await makePlan(connection, raw, {
+      ...options,
+      online: options.savedPlan?.online ?? options.online,
+    });
+    const { plan } = result;
+    if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
+    options.onPlan?.(result);
+    if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
+    refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
+    if (options.confirm !== undefined && !(await options.confirm(result))) {
+      throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
+    }
+    const started = Date.now();
+    const applied = await applySteps(connection, plan, {
+      lockTimeoutMs: options.lockTimeoutMs,
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    });
+    await verify(connection, raw);
+    return { result, applied, elapsedMs: Date.now() - started };
+  });
+}
