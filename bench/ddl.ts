@@ -1,9 +1,9 @@
 /**
  * DDL that creates a synthetic catalog on a server, so that introspecting it gives the same catalog
- * back. Identifiers are quoted and key clauses written by the dialect itself.
+ * back. Identifiers are quoted and key clauses written by the engine itself.
  */
-import { mysqlDialect } from '../src/dialect/mysql/index.js';
-import { postgresDialect } from '../src/dialect/postgres/index.js';
+import { mysqlEngine } from '../src/engines/mysql/index.js';
+import { postgresEngine } from '../src/engines/postgres/index.js';
 import type { Catalog, Column, Index, Table } from '../src/model/catalog.js';
 
 function columnSql(column: Column, quote: (name: string) => string): string {
@@ -25,13 +25,13 @@ function tableBody(table: Table, quote: (name: string) => string, extra: readonl
 
 /** PostgreSQL: schemas and tables first, then the keys (a key needs its referenced table to exist). */
 export function postgresDdl(catalog: Catalog): { readonly tables: string[]; readonly keys: string[] } {
-  const quote = (name: string) => postgresDialect.quoteIdentifier(name);
+  const quote = (name: string) => postgresEngine.quoteIdentifier(name);
   const schemas = catalog.schemas.map((schema) => `CREATE SCHEMA ${quote(schema)}`);
   const tables = catalog.tables.map(
-    (table) => `CREATE TABLE ${postgresDialect.quoteTable(table.ref)} (\n  ${tableBody(table, quote, [])}\n)`,
+    (table) => `CREATE TABLE ${postgresEngine.quoteTable(table.ref)} (\n  ${tableBody(table, quote, [])}\n)`,
   );
   const keys = catalog.foreignKeys.map((fk) =>
-    postgresDialect.stepSql({ op: 'add', fk, notValid: !fk.validated }),
+    postgresEngine.stepSql({ kind: 'add', fk, notValid: !fk.validated }),
   );
   return { tables: [...schemas, ...tables], keys };
 }
@@ -41,17 +41,17 @@ export function postgresDdl(catalog: Catalog): { readonly tables: string[]; read
  * caller, per session) lets a key reference a table created later.
  */
 export function mysqlDdl(catalog: Catalog): string[] {
-  const quote = (name: string) => mysqlDialect.quoteIdentifier(name);
+  const quote = (name: string) => mysqlEngine.quoteIdentifier(name);
   const keysByTable = new Map<string, string[]>();
   for (const fk of catalog.foreignKeys) {
-    const key = mysqlDialect.quoteTable(fk.table);
-    const clause = `CONSTRAINT ${quote(fk.name)} ${mysqlDialect.definitionSql(fk)}`;
+    const key = mysqlEngine.quoteTable(fk.table);
+    const clause = `CONSTRAINT ${quote(fk.name)} ${mysqlEngine.definitionSql(fk)}`;
     const list = keysByTable.get(key);
     if (list === undefined) keysByTable.set(key, [clause]);
     else list.push(clause);
   }
   return catalog.tables.map((table) => {
-    const name = mysqlDialect.quoteTable(table.ref);
+    const name = mysqlEngine.quoteTable(table.ref);
     return `CREATE TABLE ${name} (\n  ${tableBody(table, quote, keysByTable.get(name) ?? [])}\n) ENGINE=InnoDB`;
   });
 }

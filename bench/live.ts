@@ -14,21 +14,20 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { run } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
-import { makePlan, type MakePlanOptions } from '../src/core.js';
 import { connect, type Connection } from '../src/db/connection.js';
+import type { Engine } from '../src/engines/engine.js';
 import {
   columnsSql,
   foreignKeyRulesSql,
   foreignKeysSql,
   indexesSql,
   tablesSql,
-} from '../src/dialect/mysql/catalog-sql.js';
-import { mysqlDialect } from '../src/dialect/mysql/index.js';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, UNIQUE_KEYS_SQL } from '../src/dialect/postgres/catalog-sql.js';
-import { postgresDialect } from '../src/dialect/postgres/index.js';
-import type { Dialect } from '../src/dialect/dialect.js';
-import { introspect } from '../src/introspect/index.js';
+} from '../src/engines/mysql/catalog-sql.js';
+import { mysqlEngine } from '../src/engines/mysql/index.js';
+import { COLUMNS_SQL, FOREIGN_KEYS_SQL, UNIQUE_KEYS_SQL } from '../src/engines/postgres/catalog-sql.js';
+import { postgresEngine } from '../src/engines/postgres/index.js';
 import type { Catalog, TableRef } from '../src/model/catalog.js';
+import { makePlan, type MakePlanOptions } from '../src/pipeline.js';
 import { parseSpec, writeSpec } from '../src/spec/index.js';
 import { batches, mysqlDdl, postgresDdl } from './ddl.js';
 import { peakRssMb, timeMedianAsync, timeOnce } from './measure.js';
@@ -107,9 +106,9 @@ async function mysqlAdmin<T>(
 }
 
 /** The server's version, or why it cannot be reached. */
-async function probe(dialect: Dialect): Promise<{ version: string } | { unreachable: string }> {
+async function probe(engine: Engine): Promise<{ version: string } | { unreachable: string }> {
   try {
-    if (dialect.name === 'postgres') {
+    if (engine.name === 'postgres') {
       return await postgresAdmin(async (client) => {
         const result = await client.query<{ version: string }>(
           "SELECT 'PostgreSQL ' || current_setting('server_version') AS version",
@@ -129,7 +128,7 @@ async function probe(dialect: Dialect): Promise<{ version: string } | { unreacha
 async function postgresScratch(prefix: string, schemas: SchemaNames): Promise<Scratch> {
   const database = uniqueName(prefix);
   await postgresAdmin((client) =>
-    client.query(`CREATE DATABASE ${postgresDialect.quoteIdentifier(database)}`),
+    client.query(`CREATE DATABASE ${postgresEngine.quoteIdentifier(database)}`),
   );
   const url = withDatabase(POSTGRES_URL, database);
   return {
@@ -142,7 +141,7 @@ async function postgresScratch(prefix: string, schemas: SchemaNames): Promise<Sc
       }, url),
     drop: async () => {
       await postgresAdmin((client) =>
-        client.query(`DROP DATABASE IF EXISTS ${postgresDialect.quoteIdentifier(database)} WITH (FORCE)`),
+        client.query(`DROP DATABASE IF EXISTS ${postgresEngine.quoteIdentifier(database)} WITH (FORCE)`),
       );
     },
   };
@@ -151,7 +150,7 @@ async function postgresScratch(prefix: string, schemas: SchemaNames): Promise<Sc
 async function mysqlScratch(prefix: string): Promise<Scratch> {
   const database = uniqueName(prefix);
   const schemas: SchemaNames = [database, `${database}_b`];
-  const quoted = schemas.map((name) => mysqlDialect.quoteIdentifier(name));
+  const quoted = schemas.map((name) => mysqlEngine.quoteIdentifier(name));
   await mysqlAdmin((connection) =>
     connection.query(quoted.map((name) => `CREATE DATABASE ${name}`).join('; ')),
   );
@@ -218,14 +217,14 @@ function expect(condition: boolean, message: string): void {
   if (!condition) throw new Error(`bench sanity check failed: ${message}`);
 }
 
-/** The catalog queries of `introspect`, each timed on its own. */
+/** The catalog queries of `engine.introspect`, each timed on its own. */
 async function timeCatalogQueries(
   connection: Connection,
   schemas: readonly string[],
   timings: StageTime[],
 ): Promise<void> {
   const queries: readonly (readonly [string, string, readonly unknown[]])[] =
-    connection.dialect.name === 'postgres'
+    connection.engine.name === 'postgres'
       ? [
           ['foreign keys', FOREIGN_KEYS_SQL, [schemas]],
           ['columns', COLUMNS_SQL, [schemas]],
@@ -271,10 +270,10 @@ async function measure(scratch: Scratch, spareTables: readonly TableRef[]): Prom
       opened.push(connected);
       return connected;
     });
-    const { dialect } = connection;
+    const { engine } = connection;
     const schemas = [...scratch.schemas];
     const catalog = await step('introspect (catalog queries + assembly)', () =>
-      introspect(connection, schemas),
+      engine.introspect(connection, schemas, []),
     );
     await timeCatalogQueries(connection, schemas, timings);
 
@@ -297,10 +296,10 @@ async function measure(scratch: Scratch, spareTables: readonly TableRef[]): Prom
 
     const normalized = catalog.foreignKeys.map((fk) => ({
       ...fk,
-      onDelete: dialect.normalizeAction(fk.onDelete),
-      onUpdate: dialect.normalizeAction(fk.onUpdate),
+      onDelete: engine.normalizeAction(fk.onDelete),
+      onUpdate: engine.normalizeAction(fk.onUpdate),
     }));
-    const { desired } = changedForeignKeys({ ...catalog, foreignKeys: normalized }, dialect, spareTables);
+    const { desired } = changedForeignKeys({ ...catalog, foreignKeys: normalized }, engine, spareTables);
     const changedFile = join(directory, 'changed.yaml');
     await writeFile(
       changedFile,
@@ -339,13 +338,13 @@ function skipped(target: LiveTarget, reason: string): LiveResult {
 }
 
 async function benchSynthetic(target: 'postgres' | 'mysql', keys: number): Promise<LiveResult> {
-  const dialect = target === 'postgres' ? postgresDialect : mysqlDialect;
-  const server = await probe(dialect);
+  const engine = target === 'postgres' ? postgresEngine : mysqlEngine;
+  const server = await probe(engine);
   if ('unreachable' in server) return skipped(target, server.unreachable);
   const create = () =>
     target === 'postgres' ? postgresScratch('pg', ['app', 'billing']) : mysqlScratch('my');
   return withScratch(create, async (scratch) => {
-    const synthetic = syntheticCatalog(keys, dialect, scratch.schemas);
+    const synthetic = syntheticCatalog(keys, engine, scratch.schemas);
     const { catalog } = synthetic;
     const loaded = await timeOnce(async () => {
       if (target === 'postgres') {
@@ -386,7 +385,7 @@ function liveResult(
 }
 
 async function benchLago(): Promise<LiveResult> {
-  const server = await probe(postgresDialect);
+  const server = await probe(postgresEngine);
   if ('unreachable' in server) return skipped('lago', server.unreachable);
   const sql = await readFile(LAGO_SQL, 'utf8').catch(() => undefined);
   if (sql === undefined) return skipped('lago', `${LAGO_SQL} is not readable`);

@@ -11,13 +11,13 @@
 import { writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { DialectName } from '../src/model/catalog.js';
+import type { EngineName } from '../src/engines/registry.js';
 import type { LiveResult, LiveTarget } from './live.js';
 import { formatCount, formatMs, printTable, runChild } from './measure.js';
 import type { StagesResult } from './stages.js';
 
-const DIALECTS: readonly DialectName[] = ['postgres', 'mysql'];
-const DIALECT_LABELS: Readonly<Record<DialectName, string>> = {
+const DIALECTS: readonly EngineName[] = ['postgres', 'mysql'];
+const DIALECT_LABELS: Readonly<Record<EngineName, string>> = {
   postgres: 'PostgreSQL dialect',
   mysql: 'MySQL / MariaDB dialect',
 };

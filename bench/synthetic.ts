@@ -9,7 +9,7 @@
  * SET NULL / RESTRICT. PostgreSQL also gets a few deferrable, MATCH FULL and NOT VALID keys; MySQL
  * gets the index InnoDB creates for each key.
  */
-import type { Dialect } from '../src/dialect/dialect.js';
+import type { Engine } from '../src/engines/engine.js';
 import type {
   Catalog,
   Column,
@@ -100,11 +100,11 @@ export type SchemaNames = readonly [main: string, billing: string];
 
 export function syntheticCatalog(
   foreignKeyCount: number,
-  dialect: Dialect,
+  engine: Engine,
   schemas: SchemaNames = ['app', 'billing'],
 ): SyntheticCatalog {
-  const random = seededRandom(foreignKeyCount * 31 + dialect.name.length);
-  const postgres = dialect.name === 'postgres';
+  const random = seededRandom(foreignKeyCount * 31 + engine.name.length);
+  const postgres = engine.name === 'postgres';
   const tableCount = Math.max(4, Math.round(foreignKeyCount / 2));
   const tables: TableDraft[] = Array.from({ length: tableCount }, (_, i) => ({
     ref: { schema: i % 10 === 9 ? schemas[1] : schemas[0], name: tableName(i) },
@@ -156,11 +156,11 @@ export function syntheticCatalog(
     else list.push(fk);
   }
   const finished = tables.map((draft) =>
-    finishTable(draft, keysByTable.get(tableKey(draft.ref)) ?? [], dialect),
+    finishTable(draft, keysByTable.get(tableKey(draft.ref)) ?? [], engine),
   );
   return {
     catalog: {
-      dialect: dialect.name,
+      dialect: engine.name,
       schemas: [...schemas],
       tables: finished,
       foreignKeys: foreignKeys.sort(compareForeignKeys),
@@ -169,8 +169,8 @@ export function syntheticCatalog(
   };
 }
 
-function finishTable(draft: TableDraft, keys: readonly ForeignKey[], dialect: Dialect): Table {
-  const postgres = dialect.name === 'postgres';
+function finishTable(draft: TableDraft, keys: readonly ForeignKey[], engine: Engine): Table {
+  const postgres = engine.name === 'postgres';
   const columns: Column[] = draft.columns.map((name) => ({
     name,
     type: name === 'created_at' ? 'timestamp' : 'bigint',
@@ -194,7 +194,7 @@ function finishTable(draft: TableDraft, keys: readonly ForeignKey[], dialect: Di
       usableForForeignKey: true,
     });
   }
-  if (dialect.capabilities.implicitForeignKeyIndex) {
+  if (engine.name === 'mysql') {
     // InnoDB's index for each key, named after it, unless an index already starts with its columns.
     for (const fk of keys) {
       const served = indexes.some((index) => fk.columns.every((column, i) => index.columns[i] === column));
@@ -234,7 +234,7 @@ export interface ChangeMix {
  */
 export function changedForeignKeys(
   catalog: Catalog,
-  dialect: Dialect,
+  engine: Engine,
   spareTables: readonly TableRef[],
 ): { readonly desired: ForeignKey[]; readonly mix: ChangeMix } {
   const random = seededRandom(catalog.foreignKeys.length + 7);
@@ -262,7 +262,7 @@ export function changedForeignKeys(
         { ...fk, validated: true, name: partner.name },
       );
       mix.swapped += 2;
-    } else if (dialect.capabilities.deferrable && r < 0.09) {
+    } else if (engine.capabilities.deferrable && r < 0.09) {
       desired.push({ ...fk, deferrable: !fk.deferrable, initiallyDeferred: false });
       mix.deferralChanged += 1;
     } else {

@@ -23,7 +23,7 @@ export type ErrorCode =
  * A choice the user makes when running fkdiff (skip the data check, wait longer…). Messages built
  * outside the CLI name the setting this way; the CLI says which flag sets it.
  */
-export type Setting = 'checkData' | 'lockTimeout' | 'lockWait' | 'online';
+export type Setting = 'url' | 'checkData' | 'lockTimeout' | 'lockWait' | 'online';
 
 /** One problem found in a spec or a plan; many are reported together. */
 export interface Problem {

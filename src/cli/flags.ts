@@ -3,6 +3,7 @@ import type { Setting } from '../errors.js';
 
 /** What to tell a user who wants the setting changed. */
 const HINTS: Readonly<Record<Setting, string>> = {
+  url: 'pass --url or set DATABASE_URL',
   checkData: 'pass --no-check-data to skip the check',
   lockTimeout: 'raise --lock-timeout',
   lockWait: 'raise --lock-wait',

@@ -2,7 +2,7 @@ import type { Engine, ServerSettings } from '../engines/engine.js';
 import { embeddedEngineFor, engineForScheme, urlForms } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
 
-/** Where to connect, parsed from a `--url` / `DATABASE_URL` value. */
+/** Where to connect, parsed from a database URL. */
 export type Target =
   | (ServerSettings & {
       readonly kind: 'server';
@@ -32,7 +32,7 @@ function embeddedTarget(url: string, engine: Engine): Target | undefined {
 
 export function parseTarget(url: string | undefined): Target {
   if (url === undefined || url.trim() === '') {
-    throw new FkdiffError('URL_INVALID', 'no database URL: pass --url or set DATABASE_URL');
+    throw new FkdiffError('URL_INVALID', 'no database URL', { settings: ['url'] });
   }
   const embedded = embeddedEngineFor(url);
   const inProcess = embedded === undefined ? undefined : embeddedTarget(url, embedded);

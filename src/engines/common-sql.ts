@@ -1,16 +1,19 @@
 import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
+import type { KeyField } from '../model/fields.js';
 
-/** Shared by the engines: SQL keywords for a referential action. */
-function actionSql(action: ReferentialAction): string {
-  return action.toUpperCase();
+/**
+ * The clause each field of a key contributes to its definition, in the order they are written ('' for
+ * none): a field added to the model fails to compile in each engine's DDL until it says its clause.
+ */
+export type FieldClauses = { readonly [F in KeyField]: string };
+
+export function definitionFromClauses(clauses: FieldClauses): string {
+  return joinSql(Object.values(clauses));
 }
 
-/** `ON DELETE … ON UPDATE …`, leaving out NO ACTION, the default of both engines. */
-export function actionClauses(fk: ForeignKey): string {
-  const clauses: string[] = [];
-  if (fk.onDelete !== 'no action') clauses.push(`ON DELETE ${actionSql(fk.onDelete)}`);
-  if (fk.onUpdate !== 'no action') clauses.push(`ON UPDATE ${actionSql(fk.onUpdate)}`);
-  return clauses.join(' ');
+/** `ON DELETE CASCADE`, leaving out NO ACTION, the default of both engines. */
+export function actionClause(event: 'DELETE' | 'UPDATE', action: ReferentialAction): string {
+  return action === 'no action' ? '' : `ON ${event} ${action.toUpperCase()}`;
 }
 
 export function joinSql(parts: readonly string[]): string {

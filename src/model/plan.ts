@@ -76,7 +76,7 @@ export interface Plan {
   readonly online: boolean;
   readonly changes: readonly Change[];
   readonly steps: readonly Step[];
-  /** Hash of the current foreign keys the plan was computed from; `apply --plan` checks it. */
+  /** Hash of the current foreign keys the plan was computed from; applying a saved plan checks it. */
   readonly fingerprint: string;
 }
 

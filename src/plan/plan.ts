@@ -22,7 +22,7 @@ export interface PlanOptions {
   readonly online: boolean;
 }
 
-/** Hash of the keys a plan was made from, so that `apply --plan` can tell the database moved on. */
+/** Hash of the keys a plan was made from, so that applying a saved plan can tell the database moved on. */
 export function fingerprint(
   engine: Engine,
   schemas: readonly string[],

@@ -1,5 +1,5 @@
 /**
- * Reads a plan file back for `apply --plan`: checked against schemas/plan.schema.json (every problem
+ * Reads a saved plan file back for apply: checked against schemas/plan.schema.json (every problem
  * with its line and column, as for specs), keeping only what applying it needs.
  */
 import type { ValidateFunction } from 'ajv';
@@ -9,7 +9,7 @@ import { schemaProblems, sortProblems } from '../spec/messages.js';
 import { compileSchemaFile, requiredValidator } from '../spec/schema.js';
 import { readYaml } from '../spec/source.js';
 
-/** What `apply --plan` uses of a saved plan. */
+/** What applying a saved plan uses of it. */
 export interface SavedPlan {
   readonly file: string;
   readonly dialect: EngineName;

@@ -1,5 +1,5 @@
 /**
- * The plan as JSON for scripts and for `apply --plan`: a public contract, documented field by field in
+ * The plan as JSON for scripts and for applying a saved plan: a public contract, documented field by field in
  * docs/plan-json.md and checked by schemas/plan.schema.json. Fields are written in a fixed order.
  */
 import { assertNever } from '../errors.js';

@@ -8,6 +8,7 @@ import { tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { Plan, StepAction } from '../model/plan.js';
+import type { KeyField } from '../model/fields.js';
 import type { Summary } from '../model/summary.js';
 import { displayColumns, displayName, displayTable } from './display.js';
 
@@ -86,14 +87,20 @@ export function changesByTable(
 
 /** `(profile_id) → public.profiles (id) ON DELETE SET NULL`: only clauses that differ from the defaults. */
 function describeDefinition(fk: ForeignKey): string {
-  return [
-    `(${displayColumns(fk.columns)}) → ${displayTable(fk.referencedTable)} (${displayColumns(fk.referencedColumns)})`,
-    fk.onDelete === 'no action' ? '' : `ON DELETE ${fk.onDelete.toUpperCase()}`,
-    fk.onUpdate === 'no action' ? '' : `ON UPDATE ${fk.onUpdate.toUpperCase()}`,
-    fk.match === 'simple' ? '' : `MATCH ${fk.match.toUpperCase()}`,
-    fk.deferrable ? (fk.initiallyDeferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '',
-    fk.validated ? '' : 'NOT VALID',
-  ]
+  // One entry per field, in display order: a field added to the model fails to compile here.
+  const clauses: { readonly [F in KeyField]: string } = {
+    columns: `(${displayColumns(fk.columns)}) →`,
+    referencedTable: displayTable(fk.referencedTable),
+    referencedColumns: `(${displayColumns(fk.referencedColumns)})`,
+    onDelete: fk.onDelete === 'no action' ? '' : `ON DELETE ${fk.onDelete.toUpperCase()}`,
+    onUpdate: fk.onUpdate === 'no action' ? '' : `ON UPDATE ${fk.onUpdate.toUpperCase()}`,
+    match: fk.match === 'simple' ? '' : `MATCH ${fk.match.toUpperCase()}`,
+    deferrable: fk.deferrable ? (fk.initiallyDeferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '',
+    // Part of the DEFERRABLE clause.
+    initiallyDeferred: '',
+    validated: fk.validated ? '' : 'NOT VALID',
+  };
+  return Object.values(clauses)
     .filter((clause) => clause !== '')
     .join(' ');
 }

@@ -63,7 +63,7 @@ export function requiredValidator<T>(ajv: Ajv, ref: string): ValidateFunction<T>
 
 let validators: SpecValidators | undefined;
 
-/** Compiled on first use, once: most commands read one spec, and `--help` needs none. */
+/** Compiled on first use, once: most commands read one spec, and the help needs none. */
 export function specValidators(): SpecValidators {
   if (validators === undefined) {
     const { ajv, schema } = compileSchemaFile('fkdiff.schema.json');

@@ -1,4 +1,4 @@
-import type { StepOpKind } from '../../src/model/plan.js';
+import type { StepKind } from '../../src/model/plan.js';
 
 export type CaseDialect = 'postgres' | 'mysql';
 
@@ -24,7 +24,7 @@ export interface ConformanceCase {
   /** Extra options for plan and apply. */
   readonly flags?: readonly string[];
   /** The plan's step kinds, in order, per dialect (or the same for all). */
-  readonly ops: readonly StepOpKind[] | Readonly<Partial<Record<CaseDialect, readonly StepOpKind[]>>>;
+  readonly ops: readonly StepKind[] | Readonly<Partial<Record<CaseDialect, readonly StepKind[]>>>;
 }
 
 const usersProfiles = (c: CaseContext): string => `

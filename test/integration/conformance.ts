@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StepOpKind } from '../../src/model/plan.js';
+import type { StepKind } from '../../src/model/plan.js';
 import { cli, runScript, tempFile } from '../support/cli.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
 import { cases, type CaseContext, type CaseDialect, type ConformanceCase } from './cases.js';
@@ -22,9 +22,9 @@ function context(db: TestDatabase, dialect: CaseDialect): CaseContext {
       };
 }
 
-function expectedOps(testCase: ConformanceCase, dialect: CaseDialect): readonly StepOpKind[] | undefined {
+function expectedOps(testCase: ConformanceCase, dialect: CaseDialect): readonly StepKind[] | undefined {
   const { ops } = testCase;
-  return Array.isArray(ops) ? ops : (ops as Partial<Record<CaseDialect, readonly StepOpKind[]>>)[dialect];
+  return Array.isArray(ops) ? ops : (ops as Partial<Record<CaseDialect, readonly StepKind[]>>)[dialect];
 }
 
 /** pull output with the test's own database names replaced, so two databases compare equal. */
@@ -67,7 +67,7 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
       const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
       expect(planned.stderr).toBe('');
       expect(planned.code).toBe(0);
-      const plan = JSON.parse(planned.stdout) as { steps: { op: StepOpKind }[] };
+      const plan = JSON.parse(planned.stdout) as { steps: { op: StepKind }[] };
       expect(plan.steps.map((s) => s.op)).toEqual(expectedOps(testCase, target.dialect));
 
       const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyPlan,
+  applySpec,
   connect,
   makePlan,
   parseSpec,
   renderSql,
   verify,
-  dialectFor,
+  engineFor,
   type ApplyEvent,
 } from '../../src/index.js';
 import { createDatabase, type TestDatabase } from '../support/targets.js';
@@ -33,15 +33,20 @@ describe('the library API (embedded engine)', () => {
         checkData: true,
         lockTimeoutMs: 5000,
       });
-      expect(renderSql(plan, { dialect: dialectFor('postgres'), lockTimeoutMs: 5000 })).toContain(
+      expect(renderSql(plan, { engine: engineFor('postgres'), lockTimeoutMs: 5000 })).toContain(
         'ADD CONSTRAINT "users_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "public"."orgs" ("id");',
       );
       const events: ApplyEvent['kind'][] = [];
-      const result = await applyPlan(connection, plan, {
+      const outcome = await applySpec(connection, spec, {
+        online: false,
+        checkData: true,
         lockTimeoutMs: 5000,
+        lockWaitMs: 5000,
+        denyHazards: [],
         onEvent: (event) => events.push(event.kind),
       });
-      expect(result).toEqual({ applied: 1, total: 1 });
+      expect(outcome.applied).toEqual({ applied: 1, total: 1 });
+      expect(outcome.result.plan.steps.map((step) => step.sql)).toEqual(plan.steps.map((step) => step.sql));
       expect(events).toEqual(['step', 'commit']);
       await verify(connection, spec);
     } finally {

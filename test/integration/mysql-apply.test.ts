@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyLockName } from '../../src/dialect/mysql/catalog-sql.js';
+import { applyLockName } from '../../src/engines/mysql/catalog-sql.js';
 import { cli, tempFile } from '../support/cli.js';
 import { available, createDatabase, type TestDatabase } from '../support/targets.js';
 

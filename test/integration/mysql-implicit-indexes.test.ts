@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyPlan } from '../../src/apply/apply.js';
+import { applySteps } from '../../src/apply/apply.js';
 import { connect, type Connection } from '../../src/db/connection.js';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { diff } from '../../src/diff/diff.js';
-import { introspectMysql } from '../../src/introspect/mysql.js';
+import { introspectMysql } from '../../src/engines/mysql/introspect.js';
 import type { Catalog, DesiredForeignKey } from '../../src/model/catalog.js';
-import type { Plan, StepOpKind } from '../../src/model/plan.js';
-import { implicitIndexProblems } from '../../src/plan/implicit-indexes.js';
+import type { Plan, StepKind } from '../../src/model/plan.js';
+import { implicitIndexProblems } from '../../src/engines/mysql/implicit-indexes.js';
 import { planChanges } from '../../src/plan/plan.js';
 import { available, createDatabase, type TestDatabase } from '../support/targets.js';
 
@@ -53,7 +53,7 @@ interface Case {
   readonly name: string;
   readonly setup: string;
   readonly want: readonly Shape[];
-  readonly ops: readonly StepOpKind[];
+  readonly ops: readonly StepKind[];
   /** Index names of table c once the plan has run. */
   readonly indexesOfC: readonly string[];
 }
@@ -148,9 +148,9 @@ async function planFor(
   want: readonly DesiredForeignKey[],
 ): Promise<{ plan: Plan; current: Catalog }> {
   const current = await introspectMysql(connection, [connection.defaultSchema], []);
-  const changes = diff(current.foreignKeys, want, mysqlDialect);
-  expect(implicitIndexProblems(changes, current, mysqlDialect)).toEqual([]);
-  return { plan: planChanges(changes, current, mysqlDialect, { online: false }), current };
+  const changes = diff(current.foreignKeys, want, mysqlEngine);
+  expect(implicitIndexProblems(changes, current)).toEqual([]);
+  return { plan: planChanges(changes, current, mysqlEngine, { online: false }), current };
 }
 
 async function run(connection: Connection, plan: Plan, count = plan.steps.length): Promise<void> {
@@ -159,7 +159,7 @@ async function run(connection: Connection, plan: Plan, count = plan.steps.length
 
 async function expectConverged(connection: Connection, want: readonly DesiredForeignKey[]): Promise<Catalog> {
   const after = await introspectMysql(connection, [connection.defaultSchema], []);
-  expect(diff(after.foreignKeys, want, mysqlDialect)).toEqual([]);
+  expect(diff(after.foreignKeys, want, mysqlEngine)).toEqual([]);
   return after;
 }
 
@@ -173,7 +173,7 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
     try {
       const want = desired(connection.defaultSchema, testCase.want);
       const { plan } = await planFor(connection, want);
-      expect(plan.steps.map((step) => step.op.op)).toEqual(testCase.ops);
+      expect(plan.steps.map((step) => step.action.kind)).toEqual(testCase.ops);
       await run(connection, plan);
       const after = await expectConverged(connection, want);
       expect(indexNames(after, 'c')).toEqual([...testCase.indexesOfC].sort());
@@ -199,7 +199,7 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
     }
   });
 
-  it('runs a swap through applyPlan under the named lock', async () => {
+  it('runs a swap through applySteps', async () => {
     const { connection } = await fresh(addFk('fk_a', 'c', 'x') + addFk('fk_b', 'c', 'y'));
     try {
       const want = desired(connection.defaultSchema, [
@@ -207,7 +207,7 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
         ['fk_b', 'c', ['x']],
       ]);
       const { plan } = await planFor(connection, want);
-      expect(await applyPlan(connection, plan, { lockTimeoutMs: 5000 })).toEqual({
+      expect(await applySteps(connection, plan, { lockTimeoutMs: 5000 })).toEqual({
         applied: 6,
         total: 6,
       });
@@ -225,7 +225,7 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
         ['fk_b', 'c', ['x']],
       ]);
       const { plan } = await planFor(connection, want);
-      const withoutIndexDrops = plan.steps.filter((step) => step.op.op !== 'drop-index');
+      const withoutIndexDrops = plan.steps.filter((step) => step.action.kind !== 'drop-index');
       await expect(
         (async () => {
           for (const step of withoutIndexDrops) await connection.execute(step.sql);
@@ -272,8 +272,8 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
       const schema = connection.defaultSchema;
       const want = desired(schema, testCase.want);
       const current = await introspectMysql(connection, [schema], []);
-      const changes = diff(current.foreignKeys, want, mysqlDialect);
-      const problems = implicitIndexProblems(changes, current, mysqlDialect);
+      const changes = diff(current.foreignKeys, want, mysqlEngine);
+      const problems = implicitIndexProblems(changes, current);
       expect(problems.map((problem) => problem.message)).toEqual([
         expect.stringContaining(
           testCase.neededBy === undefined
@@ -281,8 +281,8 @@ describe.skipIf(!available('mysql'))('mysql implicit foreign key indexes, end to
             : `${schema}.${testCase.neededBy} needs that index`,
         ),
       ]);
-      const plan = planChanges(changes, current, mysqlDialect, { online: false });
-      expect(plan.steps.map((step) => step.op.op)).toEqual(['add']);
+      const plan = planChanges(changes, current, mysqlEngine, { online: false });
+      expect(plan.steps.map((step) => step.action.kind)).toEqual(['add']);
       // What the server says if the plan ran anyway; the index survives.
       await expect(run(connection, plan)).rejects.toMatchObject({
         original: { errno: 1061, sqlMessage: "Duplicate key name 'n'" },

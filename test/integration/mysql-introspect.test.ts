@@ -1,10 +1,10 @@
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/db/connection.js';
-import { columnsSql, foreignKeysSql, indexesSql } from '../../src/dialect/mysql/catalog-sql.js';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { columnsSql, foreignKeysSql, indexesSql } from '../../src/engines/mysql/catalog-sql.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { diff } from '../../src/diff/diff.js';
-import { introspectMysql } from '../../src/introspect/mysql.js';
+import { introspectMysql } from '../../src/engines/mysql/introspect.js';
 import type { Catalog, DesiredForeignKey, ForeignKey } from '../../src/model/catalog.js';
 import { planChanges } from '../../src/plan/plan.js';
 import { available, createDatabase, MYSQL_URL, type TestDatabase } from '../support/targets.js';
@@ -85,7 +85,7 @@ CREATE TABLE ${O}.elsewhere (id INT PRIMARY KEY, a INT, CONSTRAINT elsewhere_fk 
 
   it('connects to the URL’s database', () => {
     expect(connection.defaultSchema).toBe(db.schema);
-    expect(connection.dialect.name).toBe('mysql');
+    expect(connection.engine.name).toBe('mysql');
   });
 
   it('reads composite, self-referencing and cross-database keys in key column order', () => {
@@ -209,16 +209,16 @@ CREATE TABLE ${O}.elsewhere (id INT PRIMARY KEY, a INT, CONSTRAINT elsewhere_fk 
         action === 'restrict' ? 'no action' : action === 'no action' ? 'restrict' : action;
       return asDesired({ ...fk, onDelete: other(fk.onDelete), onUpdate: other(fk.onUpdate) });
     });
-    const changes = diff(catalog.foreignKeys, swapped, mysqlDialect);
+    const changes = diff(catalog.foreignKeys, swapped, mysqlEngine);
     expect(changes).toEqual([]);
-    expect(planChanges(changes, catalog, mysqlDialect, { online: false }).steps).toEqual([]);
+    expect(planChanges(changes, catalog, mysqlEngine, { online: false }).steps).toEqual([]);
   });
 
   it('sees a real difference in rules', () => {
     const desired = catalog.foreignKeys.map((fk) =>
       asDesired(fk.name === 'child_self' ? { ...fk, onDelete: 'cascade' } : fk),
     );
-    expect(diff(catalog.foreignKeys, desired, mysqlDialect).map((c) => c.kind)).toEqual(['replace']);
+    expect(diff(catalog.foreignKeys, desired, mysqlEngine).map((c) => c.kind)).toEqual(['replace']);
   });
 
   it.each([

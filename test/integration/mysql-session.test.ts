@@ -6,8 +6,8 @@ import {
   applyLockName,
   RELEASE_LOCK_SQL,
   SET_LOCK_WAIT_TIMEOUT_SQL,
-} from '../../src/dialect/mysql/catalog-sql.js';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+} from '../../src/engines/mysql/catalog-sql.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { available, createDatabase, type TestDatabase } from '../support/targets.js';
 
 interface Acquired {
@@ -69,7 +69,7 @@ describe.skipIf(!available('mysql'))('mysql session SQL for apply', () => {
   });
 
   it('runs the script prologue that plan --format sql prints', async () => {
-    for (const sql of mysqlDialect.scriptFraming(2500).prologue) await first.execute(sql);
+    for (const sql of mysqlEngine.scriptFraming(2500).prologue) await first.execute(sql);
     expect(await first.select<{ value: number }>('SELECT @@SESSION.lock_wait_timeout AS value')).toEqual([
       { value: 3 },
     ]);
@@ -97,22 +97,22 @@ INSERT INTO sites VALUES (1, 'ACME', 1), (2, 'acme', 2), (3, NULL, 9), (4, 'nobo
     } as const;
     // 'ACME' matches 'acme' under the case-insensitive collation; rows with a NULL are not checked.
     const counted = await first.select<{ position: number; orphans: number }>(
-      mysqlDialect.orphanCountSql([fk, fk], 1),
+      mysqlEngine.orphanCountSql([fk, fk], 1),
     );
     expect(counted.map((row) => [row.position, row.orphans])).toEqual([
       [0, 2],
       [1, 2],
     ]);
     await expect(
-      first.execute(mysqlDialect.stepSql({ op: 'add', fk, notValid: false })),
+      first.execute(mysqlEngine.stepSql({ kind: 'add', fk, notValid: false })),
     ).rejects.toMatchObject({
       original: { errno: 1452 },
     });
     await db.run("DELETE FROM sites WHERE tenant <> 'acme' OR region <> 1;");
-    expect(await first.select(mysqlDialect.orphanCountSql([fk], 1000))).toEqual([
+    expect(await first.select(mysqlEngine.orphanCountSql([fk], 1000))).toEqual([
       { position: 0, orphans: 0 },
     ]);
-    await first.execute(mysqlDialect.stepSql({ op: 'add', fk, notValid: false }));
+    await first.execute(mysqlEngine.stepSql({ kind: 'add', fk, notValid: false }));
   });
 
   it('makes a DDL step give up when another session holds the table: error 1205', async () => {
@@ -121,8 +121,8 @@ INSERT INTO sites VALUES (1, 'ACME', 1), (2, 'acme', 2), (3, NULL, 9), (4, 'nobo
       await holder.query('START TRANSACTION');
       await holder.query('SELECT * FROM c');
       await first.execute(SET_LOCK_WAIT_TIMEOUT_SQL, [1]);
-      const step = mysqlDialect.stepSql({
-        op: 'add',
+      const step = mysqlEngine.stepSql({
+        kind: 'add',
         notValid: false,
         fk: {
           name: 'c_p_id_fkey',

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../../src/db/connection.js';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { diff } from '../../src/diff/diff.js';
-import { introspectMysql } from '../../src/introspect/mysql.js';
+import { introspectMysql } from '../../src/engines/mysql/introspect.js';
 import type { Catalog } from '../../src/model/catalog.js';
 import { planChanges } from '../../src/plan/plan.js';
 import { available, createDatabase, type TestDatabase } from '../support/targets.js';
@@ -66,14 +66,14 @@ describe.skipIf(!available('mysql') || !haveRealSchemas('unit3d-mysql.sql'))(
 
     it('plans nothing when the spec is the database itself', () => {
       const desired = catalog.foreignKeys.map((fk) => ({ ...fk, source: undefined }));
-      const changes = diff(catalog.foreignKeys, desired, mysqlDialect);
+      const changes = diff(catalog.foreignKeys, desired, mysqlEngine);
       expect(changes).toEqual([]);
-      expect(planChanges(changes, catalog, mysqlDialect, { online: false }).steps).toEqual([]);
+      expect(planChanges(changes, catalog, mysqlEngine, { online: false }).steps).toEqual([]);
     });
 
     it('plans nothing for unnamed keys of the same definitions either', () => {
       const desired = catalog.foreignKeys.map((fk) => ({ ...fk, name: undefined, source: undefined }));
-      expect(diff(catalog.foreignKeys, desired, mysqlDialect)).toEqual([]);
+      expect(diff(catalog.foreignKeys, desired, mysqlEngine)).toEqual([]);
     });
   },
 );

@@ -36,7 +36,7 @@ describe('URLs', () => {
     const target = parseTarget('postgres://app:p%40ss@db.example:6543/shop?sslmode=require');
     expect(target).toMatchObject({
       kind: 'server',
-      dialect: 'postgres',
+      engine: { name: 'postgres' },
       host: 'db.example',
       port: 6543,
       user: 'app',
@@ -49,10 +49,10 @@ describe('URLs', () => {
   });
 
   it('knows every scheme of the contract', () => {
-    expect(parseTarget('postgresql://h/db').dialect).toBe('postgres');
-    expect(parseTarget('mariadb://h/db').dialect).toBe('mysql');
-    expect(parseTarget('pglite:memory')).toMatchObject({ kind: 'pglite', directory: undefined });
-    expect(parseTarget('pglite:./data')).toMatchObject({ kind: 'pglite', directory: './data' });
+    expect(parseTarget('postgresql://h/db').engine.name).toBe('postgres');
+    expect(parseTarget('mariadb://h/db').engine.name).toBe('mysql');
+    expect(parseTarget('pglite:memory')).toMatchObject({ kind: 'embedded', location: undefined });
+    expect(parseTarget('pglite:./data')).toMatchObject({ kind: 'embedded', location: './data' });
   });
 
   it.each([

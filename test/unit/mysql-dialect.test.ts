@@ -4,11 +4,12 @@ import {
   columnsSql,
   foreignKeysSql,
   indexesSql,
-} from '../../src/dialect/mysql/catalog-sql.js';
-import { lockWaitSeconds, mysqlDialect } from '../../src/dialect/mysql/index.js';
+} from '../../src/engines/mysql/catalog-sql.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
+import { lockWaitSeconds } from '../../src/engines/mysql/session.js';
 import { FkdiffError } from '../../src/errors.js';
 import type { ForeignKey, ReferentialAction } from '../../src/model/catalog.js';
-import type { StepOp } from '../../src/model/plan.js';
+import type { StepAction } from '../../src/model/plan.js';
 
 function key(overrides: Partial<ForeignKey> = {}): ForeignKey {
   return {
@@ -29,27 +30,27 @@ function key(overrides: Partial<ForeignKey> = {}): ForeignKey {
 
 describe('mysql quoting', () => {
   it('quotes with backticks and doubles inner backticks', () => {
-    expect(mysqlDialect.quoteIdentifier('orders')).toBe('`orders`');
-    expect(mysqlDialect.quoteIdentifier('we`ird')).toBe('`we``ird`');
-    expect(mysqlDialect.quoteIdentifier('``')).toBe('``````');
-    expect(mysqlDialect.quoteIdentifier('na\u00efve "x".y')).toBe('`na\u00efve "x".y`');
+    expect(mysqlEngine.quoteIdentifier('orders')).toBe('`orders`');
+    expect(mysqlEngine.quoteIdentifier('we`ird')).toBe('`we``ird`');
+    expect(mysqlEngine.quoteIdentifier('``')).toBe('``````');
+    expect(mysqlEngine.quoteIdentifier('na\u00efve "x".y')).toBe('`na\u00efve "x".y`');
   });
 
   it('qualifies every table with its database', () => {
-    expect(mysqlDialect.quoteTable({ schema: 'my`db', name: 'Kunde\u00df' })).toBe('`my``db`.`Kunde\u00df`');
+    expect(mysqlEngine.quoteTable({ schema: 'my`db', name: 'Kunde\u00df' })).toBe('`my``db`.`Kunde\u00df`');
   });
 
   it('counts identifier length in characters, not bytes or UTF-16 units', () => {
-    expect(mysqlDialect.identifierLength('\u00e9'.repeat(64))).toBe(64);
-    expect(mysqlDialect.identifierLength('\u{1F600}')).toBe(1);
-    expect(mysqlDialect.capabilities.maxIdentifierLength).toBe(64);
-    expect(mysqlDialect.capabilities.identifierUnit).toBe('characters');
+    expect(mysqlEngine.identifierLength('\u00e9'.repeat(64))).toBe(64);
+    expect(mysqlEngine.identifierLength('\u{1F600}')).toBe(1);
+    expect(mysqlEngine.capabilities.maxIdentifierLength).toBe(64);
+    expect(mysqlEngine.capabilities.identifierUnit).toBe('characters');
   });
 });
 
 describe('mysql capabilities', () => {
   it('describes InnoDB', () => {
-    expect(mysqlDialect.capabilities).toEqual({
+    expect(mysqlEngine.capabilities).toEqual({
       transactionalDdl: false,
       renameConstraint: false,
       deferrable: false,
@@ -61,7 +62,6 @@ describe('mysql capabilities', () => {
       constraintNamesIgnoreCase: true,
       maxIdentifierLength: 64,
       identifierUnit: 'characters',
-      implicitForeignKeyIndex: true,
       referencedKey: 'leading-index',
     });
   });
@@ -75,19 +75,19 @@ describe('mysql action normalization', () => {
     ['set null', 'set null'],
     ['set default', 'set default'],
   ])('%s -> %s', (action, expected) => {
-    expect(mysqlDialect.normalizeAction(action)).toBe(expected);
+    expect(mysqlEngine.normalizeAction(action)).toBe(expected);
   });
 });
 
 describe('mysql step SQL', () => {
   it('drops a foreign key', () => {
-    expect(mysqlDialect.stepSql({ op: 'drop', fk: key() })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'drop', fk: key() })).toBe(
       'ALTER TABLE `shop`.`orders` DROP FOREIGN KEY `orders_user_id_fkey`',
     );
   });
 
   it('adds a foreign key, leaving out NO ACTION', () => {
-    expect(mysqlDialect.stepSql({ op: 'add', fk: key(), notValid: false })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'add', fk: key(), notValid: false })).toBe(
       'ALTER TABLE `shop`.`orders` ADD CONSTRAINT `orders_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `shop`.`users` (`id`)',
     );
   });
@@ -102,7 +102,7 @@ describe('mysql step SQL', () => {
       onDelete: 'cascade',
       onUpdate: 'set null',
     });
-    expect(mysqlDialect.stepSql({ op: 'add', fk, notValid: false })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'add', fk, notValid: false })).toBe(
       'ALTER TABLE `shop`.`lines` ADD CONSTRAINT `lines_order_fk` FOREIGN KEY (`order_no`, `tenant`) ' +
         'REFERENCES `billing`.`orders` (`no`, `tenant_id`) ON DELETE CASCADE ON UPDATE SET NULL',
     );
@@ -116,39 +116,39 @@ describe('mysql step SQL', () => {
       referencedTable: { schema: 'd`b', name: 'r\u00e9f' },
       referencedColumns: ['i`d', '\u00df'],
     });
-    expect(mysqlDialect.stepSql({ op: 'add', fk, notValid: false })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'add', fk, notValid: false })).toBe(
       'ALTER TABLE `d``b`.`t\u00e4``b` ADD CONSTRAINT `f``k_\u00fc` FOREIGN KEY (`c``ol`, `\u00f1`) REFERENCES `d``b`.`r\u00e9f` (`i``d`, `\u00df`)',
     );
-    expect(mysqlDialect.stepSql({ op: 'drop', fk })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'drop', fk })).toBe(
       'ALTER TABLE `d``b`.`t\u00e4``b` DROP FOREIGN KEY `f``k_\u00fc`',
     );
   });
 
   it('drops an index on the key’s table', () => {
-    expect(mysqlDialect.stepSql({ op: 'drop-index', fk: key(), indexName: 'old`idx' })).toBe(
+    expect(mysqlEngine.stepSql({ kind: 'drop-index', fk: key(), indexName: 'old`idx' })).toBe(
       'ALTER TABLE `shop`.`orders` DROP INDEX `old``idx`',
     );
   });
 
   it('never renames, alters or validates a key', () => {
-    const ops: StepOp[] = [
-      { op: 'rename', fk: key(), newName: 'other' },
-      { op: 'alter', fk: key(), deferrable: true, initiallyDeferred: false },
-      { op: 'validate', fk: key() },
+    const ops: StepAction[] = [
+      { kind: 'rename', fk: key(), newName: 'other' },
+      { kind: 'alter', fk: key(), deferrable: true, initiallyDeferred: false },
+      { kind: 'validate', fk: key() },
     ];
-    for (const op of ops) expect(() => mysqlDialect.stepSql(op)).toThrow(/MySQL has no/);
+    for (const op of ops) expect(() => mysqlEngine.stepSql(op)).toThrow(/MySQL has no/);
   });
 
   it('refuses SET DEFAULT, which InnoDB does not implement', () => {
     const fk = key({ onDelete: 'set default' });
-    expect(() => mysqlDialect.stepSql({ op: 'add', fk, notValid: false })).toThrow(FkdiffError);
+    expect(() => mysqlEngine.stepSql({ kind: 'add', fk, notValid: false })).toThrow(FkdiffError);
     expect(() =>
-      mysqlDialect.stepSql({ op: 'add', fk: key({ onUpdate: 'set default' }), notValid: false }),
+      mysqlEngine.stepSql({ kind: 'add', fk: key({ onUpdate: 'set default' }), notValid: false }),
     ).toThrow('shop.orders.orders_user_id_fkey: InnoDB does not support SET DEFAULT');
   });
 
   it('shows the definition as it follows ADD CONSTRAINT', () => {
-    expect(mysqlDialect.definitionSql(key({ onDelete: 'restrict' }))).toBe(
+    expect(mysqlEngine.definitionSql(key({ onDelete: 'restrict' }))).toBe(
       'FOREIGN KEY (`user_id`) REFERENCES `shop`.`users` (`id`) ON DELETE RESTRICT',
     );
   });
@@ -156,11 +156,11 @@ describe('mysql step SQL', () => {
 
 describe('mysql script framing', () => {
   it('sets the lock wait timeout in whole seconds, without transactions', () => {
-    expect(mysqlDialect.scriptFraming(5000)).toEqual({
+    expect(mysqlEngine.scriptFraming(5000)).toEqual({
       prologue: ['SET SESSION lock_wait_timeout = 5'],
       transaction: undefined,
     });
-    expect(mysqlDialect.scriptFraming(1500).prologue).toEqual(['SET SESSION lock_wait_timeout = 2']);
+    expect(mysqlEngine.scriptFraming(1500).prologue).toEqual(['SET SESSION lock_wait_timeout = 2']);
   });
 
   it('keeps the timeout within the server’s range', () => {

@@ -1,25 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { diff } from '../../src/diff/diff.js';
 import type { Catalog, DesiredForeignKey, ForeignKey, Index, Table } from '../../src/model/catalog.js';
-import { implicitIndexProblems } from '../../src/plan/implicit-indexes.js';
+import { implicitIndexProblems } from '../../src/engines/mysql/implicit-indexes.js';
 import { planChanges } from '../../src/plan/plan.js';
+import { buildersFor } from '../support/builders.js';
 
 const DB = 'app';
-
-function index(name: string, columns: readonly string[], options: Partial<Index> = {}): Index {
-  return { name, columns, unique: false, primary: false, usableForForeignKey: true, ...options };
-}
+const build = buildersFor(mysqlEngine, DB);
+const { index } = build;
 
 const PRIMARY = index('PRIMARY', ['id'], { unique: true, primary: true });
 
 function table(name: string, indexes: readonly Index[] = []): Table {
-  return {
-    ref: { schema: DB, name },
-    columns: ['id', 'a', 'b', 'x', 'y'].map((column) => ({ name: column, type: 'int', nullable: true })),
-    indexes: [PRIMARY, ...indexes],
-    partitioned: false,
-  };
+  const built = build.table(name, ['id', 'a', 'b', 'x', 'y']);
+  return { ...built, indexes: [...built.indexes, ...indexes] };
 }
 
 function key(
@@ -29,19 +24,7 @@ function key(
   references = 'p',
   refColumns = ['id'],
 ): ForeignKey {
-  return {
-    name,
-    table: { schema: DB, name: owner },
-    columns,
-    referencedTable: { schema: DB, name: references },
-    referencedColumns: refColumns,
-    onDelete: 'no action',
-    onUpdate: 'no action',
-    deferrable: false,
-    initiallyDeferred: false,
-    match: 'simple',
-    validated: true,
-  };
+  return build.fk({ name, table: owner, columns, references, referencedColumns: refColumns });
 }
 
 function wanted(fk: ForeignKey): DesiredForeignKey {
@@ -49,15 +32,15 @@ function wanted(fk: ForeignKey): DesiredForeignKey {
 }
 
 function catalog(tables: readonly Table[], foreignKeys: readonly ForeignKey[]): Catalog {
-  return { dialect: 'mysql', schemas: [DB], tables: [table('p'), ...tables], foreignKeys };
+  return build.catalog([table('p'), ...tables], foreignKeys);
 }
 
 function plan(current: Catalog, desired: readonly ForeignKey[]) {
-  const changes = diff(current.foreignKeys, desired.map(wanted), mysqlDialect);
-  const result = planChanges(changes, current, mysqlDialect, { online: false });
+  const changes = diff(current.foreignKeys, desired.map(wanted), mysqlEngine);
+  const result = planChanges(changes, current, mysqlEngine, { online: false });
   return {
     sql: result.steps.map((step) => step.sql),
-    problems: implicitIndexProblems(changes, current, mysqlDialect).map((p) => p.message),
+    problems: implicitIndexProblems(changes, current).map((p) => p.message),
   };
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { postgresDialect } from '../../src/dialect/postgres/index.js';
+import { postgresEngine } from '../../src/engines/postgres/index.js';
 import { diff } from '../../src/diff/diff.js';
 import type { DesiredForeignKey, ForeignKey } from '../../src/model/catalog.js';
 import { HAZARD_CODES } from '../../src/model/plan.js';
 import { planChanges } from '../../src/plan/plan.js';
-import { partitionProblems, preflight } from '../../src/plan/preflight.js';
-import { mysqlDialect } from '../../src/dialect/mysql/index.js';
+import { partitionProblems } from '../../src/checks/partitions.js';
+import { preflight } from '../../src/checks/preflight.js';
+import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { catalog, fk, table, want } from '../support/builders.js';
 
 const tables = [
@@ -19,8 +20,8 @@ function planSql(
   desired: readonly DesiredForeignKey[],
   online = false,
 ): string[] {
-  const changes = diff(current, desired, postgresDialect);
-  return planChanges(changes, catalog(tables, current), postgresDialect, { online }).steps.map((s) => s.sql);
+  const changes = diff(current, desired, postgresEngine);
+  return planChanges(changes, catalog(tables, current), postgresEngine, { online }).steps.map((s) => s.sql);
 }
 
 const profileFk = fk({ table: 'users', columns: ['profile_id'], references: 'profiles' });
@@ -268,7 +269,7 @@ describe('diff + plan (PostgreSQL)', () => {
       want({ table: owner.ref.name, columns: [`${long}_x`], references: 'orgs', unnamed: true }),
       want({ table: owner.ref.name, columns: [`${long}_y`], references: 'orgs', unnamed: true }),
     ];
-    const changes = diff([], desired, postgresDialect);
+    const changes = diff([], desired, postgresEngine);
     const names = changes.map((c) => (c.kind === 'add' ? c.fk.name : ''));
     for (const name of names) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
     expect(new Set(names).size).toBe(2);
@@ -280,7 +281,7 @@ describe('diff + plan (PostgreSQL)', () => {
     const changes = diff(
       [],
       [want({ table: 'ü'.repeat(40), columns: ['id'], references: 'orgs', unnamed: true })],
-      postgresDialect,
+      postgresEngine,
     );
     const [change] = changes;
     expect(change?.kind).toBe('add');
@@ -292,10 +293,10 @@ describe('diff + plan (PostgreSQL)', () => {
     const changes = diff(
       [],
       [want({ table: 'events', columns: ['org_id'], references: 'orgs' })],
-      postgresDialect,
+      postgresEngine,
     );
-    const plan = planChanges(changes, catalog(parts, []), postgresDialect, { online: true });
-    expect(plan.steps.map((s) => s.op.op)).toEqual(['add']);
+    const plan = planChanges(changes, catalog(parts, []), postgresEngine, { online: true });
+    expect(plan.steps.map((s) => s.action.kind)).toEqual(['add']);
     expect(plan.steps[0]?.sql).not.toContain('NOT VALID');
   });
 
@@ -304,9 +305,9 @@ describe('diff + plan (PostgreSQL)', () => {
     const changes = diff(
       [],
       [want({ table: 'events', columns: ['org_id'], references: 'orgs', validated: false })],
-      postgresDialect,
+      postgresEngine,
     );
-    const plan = planChanges(changes, catalog(parts, []), postgresDialect, { online: false });
+    const plan = planChanges(changes, catalog(parts, []), postgresEngine, { online: false });
     expect(plan.steps.map((s) => s.sql)).toEqual([
       'ALTER TABLE "public"."events" ADD CONSTRAINT "events_org_id_fkey" FOREIGN KEY ("org_id") REFERENCES "public"."orgs" ("id")',
     ]);
@@ -317,9 +318,9 @@ describe('diff + plan (PostgreSQL)', () => {
     const changes = diff(
       [fk({ table: 'users', columns: ['org_id'], references: 'orgs' })],
       [want({ table: 'users', columns: ['profile_id'], references: 'profiles', onDelete: 'cascade' })],
-      postgresDialect,
+      postgresEngine,
     );
-    const plan = planChanges(changes, catalog(tables, []), postgresDialect, { online: false });
+    const plan = planChanges(changes, catalog(tables, []), postgresEngine, { online: false });
     const codes = plan.steps.map((s) => s.hazards.map((h) => h.code));
     // The drop locked users exclusively, so the add's check of users keeps readers waiting too.
     expect(codes).toEqual([
@@ -336,10 +337,10 @@ describe('diff + plan (PostgreSQL)', () => {
         want({ table: 'users', columns: ['profile_id'], references: 'profiles' }),
         want({ table: 'users', columns: ['org_id'], references: 'orgs' }),
       ],
-      postgresDialect,
+      postgresEngine,
     );
-    const plan = planChanges(changes, catalog(tables, []), postgresDialect, { online: true });
-    expect(plan.steps.map((s) => [s.op.op, s.transaction])).toEqual([
+    const plan = planChanges(changes, catalog(tables, []), postgresEngine, { online: true });
+    expect(plan.steps.map((s) => [s.action.kind, s.transaction])).toEqual([
       ['add', 1],
       ['add', 1],
       ['validate', 2],
@@ -351,7 +352,7 @@ describe('diff + plan (PostgreSQL)', () => {
 
 describe('preflight', () => {
   const problems = (desired: DesiredForeignKey) =>
-    preflight(diff([], [desired], postgresDialect), catalog(tables, []), postgresDialect).map(
+    preflight(diff([], [desired], postgresEngine), catalog(tables, []), postgresEngine).map(
       (p) => p.message,
     );
 
@@ -407,9 +408,9 @@ describe('preflight', () => {
     const changes = diff(
       [],
       [want({ table: 'profiles', columns: ['email'], references: 'users', referencedColumns: ['email'] })],
-      postgresDialect,
+      postgresEngine,
     );
-    expect(preflight(changes, catalog(withUnique, []), postgresDialect)).toEqual([]);
+    expect(preflight(changes, catalog(withUnique, []), postgresEngine)).toEqual([]);
   });
 });
 
@@ -426,17 +427,17 @@ describe('SET NULL on NOT NULL columns', () => {
   const setNull = want({ table: 'users', columns: ['org_id'], references: 'orgs', onDelete: 'set null' });
 
   it('PostgreSQL creates the key; the hazard says deletes will fail', () => {
-    const changes = diff([], [setNull], postgresDialect);
-    expect(preflight(changes, catalog(strict, []), postgresDialect)).toEqual([]);
-    const plan = planChanges(changes, catalog(strict, []), postgresDialect, { online: false });
+    const changes = diff([], [setNull], postgresEngine);
+    expect(preflight(changes, catalog(strict, []), postgresEngine)).toEqual([]);
+    const plan = planChanges(changes, catalog(strict, []), postgresEngine, { online: false });
     expect(plan.steps[0]?.hazards.map((h) => h.message)).toContain(
       'public.users.users_org_id_fkey: deleting a row of orgs will fail while the rows of users that reference it exist: org_id cannot be set to NULL (NOT NULL)',
     );
   });
 
   it('InnoDB refuses the key: a pre-flight problem', () => {
-    const changes = diff([], [setNull], mysqlDialect);
-    expect(preflight(changes, catalog(strict, []), mysqlDialect).map((p) => p.message)).toEqual([
+    const changes = diff([], [setNull], mysqlEngine);
+    expect(preflight(changes, catalog(strict, []), mysqlEngine).map((p) => p.message)).toEqual([
       'public.users.users_org_id_fkey: onDelete: set null needs nullable columns, but org_id is NOT NULL',
     ]);
   });

@@ -5,8 +5,8 @@ import { FkdiffError, formatProblem } from '../../src/errors.js';
 import type { DesiredForeignKey } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec } from '../../src/spec/index.js';
 import type { Spec } from '../../src/spec/index.js';
-import { mysqlDialect as mysqlLike } from '../../src/dialect/mysql/index.js';
-import { postgresDialect as postgresLike } from '../../src/dialect/postgres/index.js';
+import { mysqlEngine as mysqlLike } from '../../src/engines/mysql/index.js';
+import { postgresEngine as postgresLike } from '../../src/engines/postgres/index.js';
 
 const FILE = 'fkdiff.yaml';
 

@@ -1,16 +1,16 @@
+import type { EngineName } from '../../src/engines/registry.js';
 import { describe, expect, it } from 'vitest';
 import { compareForeignKeys } from '../../src/model/catalog.js';
 import type {
   Catalog,
   DesiredForeignKey,
-  DialectName,
   ForeignKey,
   TableRef,
 } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec, writeSpec } from '../../src/spec/index.js';
 import type { SpecDialect } from '../../src/spec/index.js';
-import { mysqlDialect as mysqlLike } from '../../src/dialect/mysql/index.js';
-import { postgresDialect as postgresLike } from '../../src/dialect/postgres/index.js';
+import { mysqlEngine as mysqlLike } from '../../src/engines/mysql/index.js';
+import { postgresEngine as postgresLike } from '../../src/engines/postgres/index.js';
 
 type Definition = Pick<ForeignKey, 'name' | 'columns' | 'referencedColumns'> & Partial<ForeignKey>;
 
@@ -34,7 +34,7 @@ function foreignKey(owner: string, target: string, definition: Definition): Fore
   };
 }
 
-function catalog(foreignKeys: readonly ForeignKey[], dialect: DialectName = 'postgres'): Catalog {
+function catalog(foreignKeys: readonly ForeignKey[], dialect: EngineName = 'postgres'): Catalog {
   return { dialect, schemas: [], tables: [], foreignKeys };
 }
 

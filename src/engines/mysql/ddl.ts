@@ -4,7 +4,7 @@ import { keyLabel } from '../../labels.js';
 import type { ForeignKey, ReferentialAction, TableRef } from '../../model/catalog.js';
 import type { StepAction } from '../../model/plan.js';
 import { FkdiffError } from '../../errors.js';
-import { actionClauses, joinSql } from '../common-sql.js';
+import { actionClause, definitionFromClauses } from '../common-sql.js';
 import { lockWaitSeconds } from './session.js';
 
 /** The one quoting function: backticks, inner backticks doubled. */
@@ -32,11 +32,18 @@ export function normalizeAction(action: ReferentialAction): ReferentialAction {
 }
 
 export function definitionSql(fk: ForeignKey): string {
-  return joinSql([
-    `FOREIGN KEY ${columnList(fk.columns)}`,
-    `REFERENCES ${quoteTable(fk.referencedTable)} ${columnList(fk.referencedColumns)}`,
-    actionClauses(fk),
-  ]);
+  return definitionFromClauses({
+    columns: `FOREIGN KEY ${columnList(fk.columns)}`,
+    referencedTable: `REFERENCES ${quoteTable(fk.referencedTable)}`,
+    referencedColumns: columnList(fk.referencedColumns),
+    onDelete: actionClause('DELETE', fk.onDelete),
+    onUpdate: actionClause('UPDATE', fk.onUpdate),
+    // InnoDB has no MATCH FULL, deferral or unvalidated keys: the spec refuses them on this engine.
+    match: '',
+    deferrable: '',
+    initiallyDeferred: '',
+    validated: '',
+  });
 }
 
 /**

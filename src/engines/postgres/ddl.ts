@@ -2,7 +2,7 @@
 import type { ScriptFraming } from '../engine.js';
 import type { ForeignKey, TableRef } from '../../model/catalog.js';
 import type { StepAction } from '../../model/plan.js';
-import { actionClauses, joinSql } from '../common-sql.js';
+import { actionClause, definitionFromClauses, joinSql } from '../common-sql.js';
 
 /** The one quoting function: double quotes, inner double quotes doubled. */
 export function quoteIdentifier(name: string): string {
@@ -23,13 +23,19 @@ function deferrabilitySql(deferrable: boolean, initiallyDeferred: boolean): stri
 }
 
 export function definitionSql(fk: ForeignKey): string {
-  return joinSql([
-    `FOREIGN KEY ${columnList(fk.columns)}`,
-    `REFERENCES ${quoteTable(fk.referencedTable)} ${columnList(fk.referencedColumns)}`,
-    fk.match === 'full' ? 'MATCH FULL' : '',
-    actionClauses(fk),
-    fk.deferrable ? deferrabilitySql(true, fk.initiallyDeferred) : '',
-  ]);
+  return definitionFromClauses({
+    columns: `FOREIGN KEY ${columnList(fk.columns)}`,
+    referencedTable: `REFERENCES ${quoteTable(fk.referencedTable)}`,
+    referencedColumns: columnList(fk.referencedColumns),
+    match: fk.match === 'full' ? 'MATCH FULL' : '',
+    onDelete: actionClause('DELETE', fk.onDelete),
+    onUpdate: actionClause('UPDATE', fk.onUpdate),
+    deferrable: fk.deferrable ? deferrabilitySql(true, fk.initiallyDeferred) : '',
+    // Part of the DEFERRABLE clause.
+    initiallyDeferred: '',
+    // NOT VALID belongs to the ADD statement, not to the definition.
+    validated: '',
+  });
 }
 
 function alterTable(fk: ForeignKey, action: string): string {
