@@ -1,4 +1,4 @@
-import type { StepKind } from '../../src/model/plan.js';
+import type { HazardCode, StepKind } from '../../src/model/plan.js';
 
 export type CaseDialect = 'postgres' | 'mysql';
 
@@ -15,6 +15,12 @@ export interface CaseContext {
   readonly createOther: string;
 }
 
+/** The same expectation on every dialect, or one per dialect. */
+export type PerDialect<T> = T | Readonly<Partial<Record<CaseDialect, T>>>;
+
+/** The SQL of each step (`steps[].sql` of `plan --format json`), in plan order. */
+export type StepSql = (c: CaseContext) => readonly string[];
+
 export interface ConformanceCase {
   readonly name: string;
   /** Default: both dialects. */
@@ -23,9 +29,16 @@ export interface ConformanceCase {
   readonly spec: (c: CaseContext) => string;
   /** Extra options for plan and apply. */
   readonly flags?: readonly string[];
-  /** The plan's step kinds, in order, per dialect (or the same for all). */
-  readonly ops: readonly StepKind[] | Readonly<Partial<Record<CaseDialect, readonly StepKind[]>>>;
+  /** The plan's step kinds, in order. */
+  readonly ops: PerDialect<readonly StepKind[]>;
+  /** The exact statement of each step. */
+  readonly sql: PerDialect<StepSql>;
+  /** The hazard codes of each step (`steps[].hazards[].code`), one list per step, in plan order. */
+  readonly hazards: PerDialect<readonly (readonly HazardCode[])[]>;
 }
+
+/** A table qualified with its schema (MySQL: database), as the dialects write it. */
+const tbl = (c: CaseContext, name: string, schema = c.schema): string => `${c.q(schema)}.${c.q(name)}`;
 
 const usersProfiles = (c: CaseContext): string => `
 CREATE TABLE ${c.q('profiles')} (id integer PRIMARY KEY, created_by_user_id integer);
@@ -46,6 +59,16 @@ const addFk = (
 ): string =>
   `ALTER TABLE ${c.q(table)} ADD CONSTRAINT ${c.q(name)} FOREIGN KEY (${columns}) REFERENCES ${c.q(target)} (id) ${extra};\n`;
 
+/** The two keys of the identifier-limit case: the one named at the limit, then the derived one. */
+const longNameAdds = (c: CaseContext, atLimit: string, derived: string): readonly string[] => {
+  const table = tbl(c, `t_${'x'.repeat(50)}`);
+  const orgs = `${tbl(c, 'orgs')} (${c.q('id')})`;
+  return [
+    `ALTER TABLE ${table} ADD CONSTRAINT ${c.q(atLimit)} FOREIGN KEY (${c.q('org2')}) REFERENCES ${orgs}`,
+    `ALTER TABLE ${table} ADD CONSTRAINT ${c.q(derived)} FOREIGN KEY (${c.q(`org_id_${'y'.repeat(40)}`)}) REFERENCES ${orgs}`,
+  ];
+};
+
 export const cases: readonly ConformanceCase[] = [
   {
     name: 'unchanged schema gives an empty plan',
@@ -59,6 +82,8 @@ tables:
         references: profiles(id)
 `,
     ops: [],
+    sql: () => [],
+    hazards: [],
   },
   {
     name: 'add (the circular users ↔ profiles pair)',
@@ -78,12 +103,31 @@ tables:
         references: users(id)
 `,
     ops: ['add', 'add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'profiles')} ADD CONSTRAINT ${c.q('profiles_created_by_user_id_fkey')} FOREIGN KEY (${c.q('created_by_user_id')}) REFERENCES ${tbl(c, 'users')} (${c.q('id')})`,
+      `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('user_profile_id_fkey')} FOREIGN KEY (${c.q('profile_id')}) REFERENCES ${tbl(c, 'profiles')} (${c.q('id')}) ON DELETE SET NULL`,
+    ],
+    hazards: {
+      postgres: [
+        ['validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes', 'enables-cascade'],
+      ],
+      mysql: [
+        ['non-transactional', 'validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes', 'enables-cascade'],
+      ],
+    },
   },
   {
     name: 'drop a key the spec no longer declares',
     setup: (c) => usersProfiles(c) + addFk(c, 'users', 'users_org_id_fkey', 'org_id', 'orgs'),
     spec: () => 'version: 1\ntables: {}\n',
     ops: ['drop'],
+    sql: {
+      postgres: (c) => [`ALTER TABLE ${tbl(c, 'users')} DROP CONSTRAINT ${c.q('users_org_id_fkey')}`],
+      mysql: (c) => [`ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('users_org_id_fkey')}`],
+    },
+    hazards: [['drops-fk']],
   },
   {
     name: 'change of ON DELETE action',
@@ -100,6 +144,28 @@ tables:
         onUpdate: cascade
 `,
     ops: ['drop', 'add'],
+    sql: {
+      postgres: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP CONSTRAINT ${c.q('users_org_id_fkey')}`,
+        `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('users_org_id_fkey')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')}) ON DELETE CASCADE ON UPDATE CASCADE`,
+      ],
+      mysql: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('users_org_id_fkey')}`,
+        `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('users_org_id_fkey')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')}) ON DELETE CASCADE ON UPDATE CASCADE`,
+      ],
+    },
+    // One enables-cascade for deletes, one for updates. PostgreSQL: the drop holds exclusive locks on
+    // users and orgs until commit, so the re-added key's check blocks reads too.
+    hazards: {
+      postgres: [
+        [],
+        ['validates-data', 'blocks-writes', 'enables-cascade', 'enables-cascade', 'blocks-reads'],
+      ],
+      mysql: [
+        ['non-transactional'],
+        ['validates-data', 'blocks-writes', 'enables-cascade', 'enables-cascade'],
+      ],
+    },
   },
   {
     name: 'rename',
@@ -114,6 +180,17 @@ tables:
         references: orgs(id)
 `,
     ops: { postgres: ['rename'], mysql: ['drop', 'add'] },
+    sql: {
+      postgres: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} RENAME CONSTRAINT ${c.q('users_org_id_fkey')} TO ${c.q('fk_users_org')}`,
+      ],
+      mysql: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('users_org_id_fkey')}`,
+        `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('fk_users_org')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')})`,
+      ],
+    },
+    // MySQL cannot rename a foreign key: the key added under the new name checks every row again.
+    hazards: { postgres: [[]], mysql: [['non-transactional'], ['validates-data', 'blocks-writes']] },
   },
   {
     name: 'two keys swap names',
@@ -134,6 +211,33 @@ tables:
       postgres: ['rename', 'rename', 'rename'],
       mysql: ['drop', 'drop', 'drop-index', 'drop-index', 'add', 'add'],
     },
+    // PostgreSQL: a cycle, broken with a temporary name.
+    sql: {
+      postgres: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} RENAME CONSTRAINT ${c.q('fk_a')} TO ${c.q('fk_a_fkdiff_tmp')}`,
+        `ALTER TABLE ${tbl(c, 'users')} RENAME CONSTRAINT ${c.q('fk_b')} TO ${c.q('fk_a')}`,
+        `ALTER TABLE ${tbl(c, 'users')} RENAME CONSTRAINT ${c.q('fk_a_fkdiff_tmp')} TO ${c.q('fk_b')}`,
+      ],
+      mysql: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('fk_a')}`,
+        `ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('fk_b')}`,
+        `ALTER TABLE ${tbl(c, 'users')} DROP INDEX ${c.q('fk_b')}`,
+        `ALTER TABLE ${tbl(c, 'users')} DROP INDEX ${c.q('fk_a')}`,
+        `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('fk_b')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')})`,
+        `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('fk_a')} FOREIGN KEY (${c.q('profile_id')}) REFERENCES ${tbl(c, 'profiles')} (${c.q('id')})`,
+      ],
+    },
+    hazards: {
+      postgres: [[], [], []],
+      mysql: [
+        ['non-transactional'],
+        [],
+        ['drops-index'],
+        ['drops-index'],
+        ['validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes'],
+      ],
+    },
   },
   {
     name: 'composite key, column order preserved',
@@ -151,6 +255,10 @@ tables:
         references: { table: nodes, columns: [node_id, version] }
 `,
     ops: ['add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'node_tags')} ADD CONSTRAINT ${c.q('node_tags_fk')} FOREIGN KEY (${c.q('node_id')}, ${c.q('version')}) REFERENCES ${tbl(c, 'nodes')} (${c.q('node_id')}, ${c.q('version')})`,
+    ],
+    hazards: [['validates-data', 'blocks-writes']],
   },
   {
     name: 'self-reference',
@@ -165,6 +273,10 @@ tables:
         onDelete: set null
 `,
     ops: ['add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'employees')} ADD CONSTRAINT ${c.q('employees_manager_id_fkey')} FOREIGN KEY (${c.q('manager_id')}) REFERENCES ${tbl(c, 'employees')} (${c.q('id')}) ON DELETE SET NULL`,
+    ],
+    hazards: [['validates-data', 'blocks-writes', 'enables-cascade']],
   },
   {
     name: 'cross-schema reference',
@@ -183,6 +295,16 @@ tables:
         onDelete: restrict
 `,
     ops: ['add'],
+    sql: {
+      postgres: (c) => [
+        `ALTER TABLE ${tbl(c, 'invoices')} ADD CONSTRAINT ${c.q('invoices_customer_id_fkey')} FOREIGN KEY (${c.q('customer_id')}) REFERENCES ${tbl(c, 'customers', c.other)} (${c.q('id')}) ON DELETE RESTRICT`,
+      ],
+      // InnoDB's RESTRICT is NO ACTION, the default: no clause.
+      mysql: (c) => [
+        `ALTER TABLE ${tbl(c, 'invoices')} ADD CONSTRAINT ${c.q('invoices_customer_id_fkey')} FOREIGN KEY (${c.q('customer_id')}) REFERENCES ${tbl(c, 'customers', c.other)} (${c.q('id')})`,
+      ],
+    },
+    hazards: [['validates-data', 'blocks-writes']],
   },
   {
     name: 'quoted and non-ASCII identifiers',
@@ -202,6 +324,20 @@ tables:
         references: { table: '"Weird.Table ""x"""', columns: [Id] }
 `,
     ops: ['add', 'add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'bücher')} ADD CONSTRAINT ${c.q('Bücher → Weird')} FOREIGN KEY (${c.q('Owner Id')}) REFERENCES ${tbl(c, 'Weird.Table "x"')} (${c.q('Id')})`,
+      `ALTER TABLE ${tbl(c, 'bücher')} ADD CONSTRAINT ${c.q('bücher_autor`s_fkey')} FOREIGN KEY (${c.q('autor`s')}) REFERENCES ${tbl(c, 'Weird.Table "x"')} (${c.q('Id')})`,
+    ],
+    hazards: {
+      postgres: [
+        ['validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes'],
+      ],
+      mysql: [
+        ['non-transactional', 'validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes'],
+      ],
+    },
   },
   {
     name: 'names at the identifier limit, and derived names shortened with a hash',
@@ -221,6 +357,22 @@ tables:
         references: orgs(id)
 `,
     ops: ['add', 'add'],
+    // The derived name has 105 characters: it keeps its first 54 (PostgreSQL: 63 bytes in all) or 55
+    // (MySQL: 64 characters), then `_` and the first 8 hex digits of its SHA-256.
+    sql: {
+      postgres: (c) => longNameAdds(c, 'n'.repeat(63), `t_${'x'.repeat(50)}_o_88b5a8f4`),
+      mysql: (c) => longNameAdds(c, 'n'.repeat(64), `t_${'x'.repeat(50)}_or_88b5a8f4`),
+    },
+    hazards: {
+      postgres: [
+        ['validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes'],
+      ],
+      mysql: [
+        ['non-transactional', 'validates-data', 'blocks-writes'],
+        ['validates-data', 'blocks-writes'],
+      ],
+    },
   },
   {
     name: 'deferrable, initially deferred',
@@ -237,6 +389,10 @@ tables:
         initiallyDeferred: true
 `,
     ops: ['alter'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'users')} ALTER CONSTRAINT ${c.q('users_org_id_fkey')} DEFERRABLE INITIALLY DEFERRED`,
+    ],
+    hazards: [[]],
   },
   {
     name: 'MATCH FULL',
@@ -255,6 +411,10 @@ tables:
         match: full
 `,
     ops: ['add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'ways')} ADD CONSTRAINT ${c.q('ways_node_id_version_fkey')} FOREIGN KEY (${c.q('node_id')}, ${c.q('version')}) REFERENCES ${tbl(c, 'nodes')} (${c.q('node_id')}, ${c.q('version')}) MATCH FULL`,
+    ],
+    hazards: [['validates-data', 'blocks-writes']],
   },
   {
     name: 'NOT VALID becomes validated',
@@ -269,6 +429,9 @@ tables:
         references: orgs(id)
 `,
     ops: ['validate'],
+    sql: (c) => [`ALTER TABLE ${tbl(c, 'users')} VALIDATE CONSTRAINT ${c.q('users_org_id_fkey')}`],
+    // VALIDATE CONSTRAINT checks the rows without blocking writes.
+    hazards: [['validates-data']],
   },
   {
     name: 'online: added NOT VALID, then validated in a transaction of its own',
@@ -284,6 +447,11 @@ tables:
         references: orgs(id)
 `,
     ops: ['add', 'validate'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('users_org_id_fkey')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')}) NOT VALID`,
+      `ALTER TABLE ${tbl(c, 'users')} VALIDATE CONSTRAINT ${c.q('users_org_id_fkey')}`,
+    ],
+    hazards: [[], ['validates-data']],
   },
   {
     name: 'new key kept NOT VALID',
@@ -299,6 +467,10 @@ tables:
         notValid: true
 `,
     ops: ['add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'users')} ADD CONSTRAINT ${c.q('users_org_id_fkey')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')}) NOT VALID`,
+    ],
+    hazards: [[]],
   },
   {
     name: 'unique (non-primary) key as the target',
@@ -316,6 +488,10 @@ tables:
         onUpdate: cascade
 `,
     ops: ['add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'logins')} ADD CONSTRAINT ${c.q('logins_email_fkey')} FOREIGN KEY (${c.q('email')}) REFERENCES ${tbl(c, 'accounts')} (${c.q('email')}) ON UPDATE CASCADE`,
+    ],
+    hazards: [['validates-data', 'blocks-writes', 'enables-cascade']],
   },
   {
     name: 'partitioned table: the per-partition clones are not managed',
@@ -336,6 +512,12 @@ tables:
         onDelete: cascade
 `,
     ops: ['drop', 'add'],
+    // PostgreSQL before 18 cannot add a NOT VALID key to a partitioned table: the add checks the rows.
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'events')} DROP CONSTRAINT ${c.q('events_org_id_fkey')}`,
+      `ALTER TABLE ${tbl(c, 'events')} ADD CONSTRAINT ${c.q('events_org_id_fkey')} FOREIGN KEY (${c.q('org_id')}) REFERENCES ${tbl(c, 'orgs')} (${c.q('id')}) ON DELETE CASCADE`,
+    ],
+    hazards: [[], ['validates-data', 'blocks-writes', 'enables-cascade', 'blocks-reads']],
   },
   {
     name: 'RESTRICT and NO ACTION are the same rule in InnoDB',
@@ -354,6 +536,8 @@ tables:
         onUpdate: restrict
 `,
     ops: [],
+    sql: () => [],
+    hazards: [],
   },
   {
     name: 'a name moves from one table to another',
@@ -366,5 +550,23 @@ tables:
       - { name: fk_moving, columns: [created_by_user_id], references: users(id) }
 `,
     ops: ['drop', 'add'],
+    sql: {
+      postgres: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP CONSTRAINT ${c.q('fk_moving')}`,
+        `ALTER TABLE ${tbl(c, 'profiles')} ADD CONSTRAINT ${c.q('fk_moving')} FOREIGN KEY (${c.q('created_by_user_id')}) REFERENCES ${tbl(c, 'users')} (${c.q('id')})`,
+      ],
+      mysql: (c) => [
+        `ALTER TABLE ${tbl(c, 'users')} DROP FOREIGN KEY ${c.q('fk_moving')}`,
+        `ALTER TABLE ${tbl(c, 'profiles')} ADD CONSTRAINT ${c.q('fk_moving')} FOREIGN KEY (${c.q('created_by_user_id')}) REFERENCES ${tbl(c, 'users')} (${c.q('id')})`,
+      ],
+    },
+    // PostgreSQL: the drop locked users exclusively, and the add reads users to check the rows.
+    hazards: {
+      postgres: [['drops-fk'], ['validates-data', 'blocks-writes', 'blocks-reads']],
+      mysql: [
+        ['non-transactional', 'drops-fk'],
+        ['validates-data', 'blocks-writes'],
+      ],
+    },
   },
 ];

@@ -1,4 +1,3 @@
-import { readFile, writeFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempFile } from '../support/cli.js';
@@ -135,15 +134,34 @@ tables:
       expect(result.stderr).toContain('unknown hazard blocks-everything');
     });
 
-    it('apply --plan refuses a plan made before the database changed', async () => {
-      const spec = await tempFile('fkdiff.yaml', SPEC);
-      const planFile = spec.replace('fkdiff.yaml', 'plan.json');
-      expect((await cli(['plan', spec, ...url(), '--out', planFile])).code).toBe(0);
-      const saved = JSON.parse(await readFile(planFile, 'utf8')) as { fingerprint: string };
-      await writeFile(planFile, JSON.stringify({ ...saved, fingerprint: '0000000000000000' }));
-      const result = await cli(['apply', spec, ...url(), '--yes', '--plan', planFile]);
-      expectOneCleanError(result);
-      expect(result.stderr).toContain('PLAN_STALE');
+    it('apply --plan refuses a plan made before the database changed, and changes nothing', async () => {
+      const moved = await createDatabase('postgres');
+      try {
+        await moved.run(SETUP);
+        const spec = await tempFile('fkdiff.yaml', SPEC);
+        const planFile = spec.replace('fkdiff.yaml', 'plan.json');
+        expect((await cli(['plan', spec, '--url', moved.url, '--out', planFile])).code).toBe(0);
+        // Someone adds a key between plan and apply: the saved plan no longer leads to the spec.
+        await moved.run(
+          'ALTER TABLE users ADD CONSTRAINT users_org_id_restrict FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE RESTRICT',
+        );
+        const before = [
+          { conname: 'users_org_id_fkey', confdeltype: 'a' },
+          { conname: 'users_org_id_restrict', confdeltype: 'r' },
+        ];
+        const movedKeys = () =>
+          moved.query<{ conname: string; confdeltype: string }>(
+            "SELECT conname, confdeltype FROM pg_constraint WHERE contype = 'f' ORDER BY conname",
+          );
+        expect(await movedKeys()).toEqual(before);
+
+        const result = await cli(['apply', spec, '--url', moved.url, '--yes', '--plan', planFile]);
+        expectOneCleanError(result);
+        expect(result.stderr).toContain('[PLAN_STALE]');
+        expect(await movedKeys()).toEqual(before);
+      } finally {
+        await moved.drop();
+      }
     });
 
     it('a failing step rolls the whole transaction back and names the statement and the server message', async () => {

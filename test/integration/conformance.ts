@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StepKind } from '../../src/model/plan.js';
+import type { HazardCode, StepKind } from '../../src/model/plan.js';
 import { cli, runScript, tempFile } from '../support/cli.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
-import { cases, type CaseContext, type CaseDialect, type ConformanceCase } from './cases.js';
+import { cases, type CaseContext, type CaseDialect, type ConformanceCase, type PerDialect } from './cases.js';
 
 function context(db: TestDatabase, dialect: CaseDialect): CaseContext {
   return dialect === 'postgres'
@@ -22,9 +22,24 @@ function context(db: TestDatabase, dialect: CaseDialect): CaseContext {
       };
 }
 
-function expectedOps(testCase: ConformanceCase, dialect: CaseDialect): readonly StepKind[] | undefined {
-  const { ops } = testCase;
-  return Array.isArray(ops) ? ops : (ops as Partial<Record<CaseDialect, readonly StepKind[]>>)[dialect];
+/** A case's expectation for one dialect; a case must state one for every dialect it runs on. */
+function forDialect<T extends object>(
+  value: PerDialect<T>,
+  dialect: CaseDialect,
+  what: string,
+  testCase: ConformanceCase,
+): T {
+  const shared = Array.isArray(value) || typeof value === 'function';
+  const picked = shared ? (value as T) : (value as Partial<Record<CaseDialect, T>>)[dialect];
+  if (picked === undefined) throw new Error(`case "${testCase.name}" states no ${what} for ${dialect}`);
+  return picked;
+}
+
+/** What `plan --format json` says of each step, as far as the cases check it. */
+interface PlannedStep {
+  readonly op: StepKind;
+  readonly sql: string;
+  readonly hazards: readonly { readonly code: HazardCode }[];
 }
 
 /** pull output with the test's own database names replaced, so two databases compare equal. */
@@ -43,13 +58,13 @@ async function prepared(
   const c = context(db, dialect);
   await db.run(testCase.setup(c));
   const spec = await tempFile('fkdiff.yaml', testCase.spec(c));
-  return { db, spec };
+  return { db, spec, c };
 }
 
 /**
- * Every case of the table on one target: plan shows the expected steps; apply converges (the next
- * plan is empty); pull → plan is empty; the printed SQL run by the database's own client gives the
- * same foreign keys as apply.
+ * Every case of the table on one target: plan shows the expected steps, with their exact SQL and
+ * their hazards; apply converges (the next plan is empty); pull → plan is empty; the printed SQL
+ * run by the database's own client gives the same foreign keys as apply.
  */
 export function conformance(target: { readonly kind: TargetKind; readonly dialect: CaseDialect }): void {
   describe.skipIf(!available(target.kind))(`conformance on ${target.kind}`, () => {
@@ -60,15 +75,19 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
 
     const applicable = cases.filter((c) => (c.dialects ?? ['postgres', 'mysql']).includes(target.dialect));
     it.each(applicable)('$name', async (testCase) => {
-      const { db, spec } = await prepared(dropLater, testCase, target.kind, target.dialect);
+      const { db, spec, c } = await prepared(dropLater, testCase, target.kind, target.dialect);
       const url = ['--url', db.url];
       const flags = testCase.flags ?? [];
 
       const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
       expect(planned.stderr).toBe('');
       expect(planned.code).toBe(0);
-      const plan = JSON.parse(planned.stdout) as { steps: { op: StepKind }[] };
-      expect(plan.steps.map((s) => s.op)).toEqual(expectedOps(testCase, target.dialect));
+      const { steps } = JSON.parse(planned.stdout) as { steps: readonly PlannedStep[] };
+      expect(steps.map((s) => s.op)).toEqual(forDialect(testCase.ops, target.dialect, 'ops', testCase));
+      expect(steps.map((s) => s.sql)).toEqual(forDialect(testCase.sql, target.dialect, 'sql', testCase)(c));
+      expect(steps.map((s) => s.hazards.map((h) => h.code))).toEqual(
+        forDialect(testCase.hazards, target.dialect, 'hazards', testCase),
+      );
 
       const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
       expect(sql.code).toBe(0);

@@ -225,14 +225,20 @@ CREATE TABLE ${O}.elsewhere (id INT PRIMARY KEY, a INT, CONSTRAINT elsewhere_fk 
     ['foreign keys', foreignKeysSql],
     ['columns', columnsSql],
     ['indexes', indexesSql],
-  ])('reads the %s of the requested databases only, not of every database (MariaDB)', async (_what, sql) => {
-    if (!connection.serverVersion.includes('MariaDB')) return;
-    const plan = await connection.select<{ Extra: string | null }>(`EXPLAIN ${sql(2)}`, [
-      db.schema,
-      db.otherSchema,
-    ]);
-    expect(plan.length).toBeGreaterThan(0);
-    for (const row of plan) expect(row.Extra).toContain('Scanned 1 database');
+  ])('reads the %s of the requested databases only, not of every database', async (_what, sql) => {
+    const binds = [db.schema, db.otherSchema];
+    // Both databases have keys, columns and indexes. Other databases must be left out: the server's
+    // own (columns, indexes) and, where names are case-sensitive, the twin differing in case.
+    const rows = await connection.select<{ schema: string }>(sql(2), binds);
+    expect(new Set(rows.map((row) => row.schema))).toEqual(new Set(binds));
+    // MariaDB builds information_schema per query: an equality on the schema lets it open the
+    // requested database only, which its EXPLAIN reports. MySQL 8 reads its data dictionary and
+    // has no such note.
+    if (connection.serverVersion.includes('MariaDB')) {
+      const plan = await connection.select<{ Extra: string | null }>(`EXPLAIN ${sql(2)}`, binds);
+      expect(plan.length).toBeGreaterThan(0);
+      for (const row of plan) expect(row.Extra).toContain('Scanned 1 database');
+    }
   });
 
   it('reads nothing for no databases', async () => {
