@@ -1,5 +1,8 @@
 import { countOf } from './labels.js';
 import type { SourceLocation } from './model/catalog.js';
+import type { Setting } from './model/settings.js';
+
+export type { Setting } from './model/settings.js';
 
 /** Stable error codes: scripts may match on them. */
 export type ErrorCode =
@@ -18,12 +21,6 @@ export type ErrorCode =
   | 'PLAN_FILE_INVALID'
   | 'MODELS_INVALID'
   | 'USAGE';
-
-/**
- * A choice the user makes when running fkdiff (skip the data check, wait longer…). Messages built
- * outside the CLI name the setting this way; the CLI says which flag sets it.
- */
-export type Setting = 'url' | 'checkData' | 'lockTimeout' | 'lockWait' | 'online';
 
 /** One problem found in a spec or a plan; many are reported together. */
 export interface Problem {
@@ -61,9 +58,4 @@ export class FkdiffError extends Error {
 /** Many problems as one error: the message counts them, each problem is reported on its own line. */
 export function problemsError(code: ErrorCode, what: string, problems: readonly Problem[]): FkdiffError {
   return new FkdiffError(code, `${what}: ${countOf(problems.length, 'problem')}`, { problems });
-}
-
-/** The default of an exhaustive switch: a variant added to a union fails to compile there. */
-export function assertNever(value: never): never {
-  throw new Error(`unhandled variant: ${JSON.stringify(value)}`);
 }

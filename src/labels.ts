@@ -1,13 +1,17 @@
 /** How messages name things and count them: one wording for the whole program. */
-import type { TableRef } from './model/catalog.js';
+/** A table as messages name it; any `TableRef` is one. */
+interface Named {
+  readonly schema: string;
+  readonly name: string;
+}
 
 /** `schema.table`, how messages name a table. */
-export function tableLabel(ref: TableRef): string {
+export function tableLabel(ref: Named): string {
   return `${ref.schema}.${ref.name}`;
 }
 
 /** `schema.table.name`, how messages name a constraint. */
-export function keyLabel(key: { readonly table: TableRef; readonly name: string }): string {
+export function keyLabel(key: { readonly table: Named; readonly name: string }): string {
   return `${tableLabel(key.table)}.${key.name}`;
 }
 

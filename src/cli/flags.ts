@@ -1,5 +1,5 @@
 /** The flags that set each setting messages name, and how the CLI says so. */
-import type { Setting } from '../errors.js';
+import type { Setting } from '../model/settings.js';
 
 /** What to tell a user who wants the setting changed. */
 const HINTS: Readonly<Record<Setting, string>> = {

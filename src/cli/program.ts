@@ -232,12 +232,17 @@ const checkDataOption = (): Option =>
 const onlineOption = (): Option =>
   new Option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)');
 
-function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
-  program
-    .command('plan')
-    .description('show the steps that would make the database match the spec')
+/** A command that reads a spec and connects: `fkdiff NAME [spec] --url URL`. */
+function specCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
     .argument('[spec]', 'spec file', DEFAULT_SPEC)
-    .addOption(urlOption())
+    .addOption(urlOption());
+}
+
+function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
+  specCommand(program, 'plan', 'show the steps that would make the database match the spec')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'sql', 'json', 'markdown'])
@@ -258,11 +263,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
 }
 
 function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
-  program
-    .command('apply')
-    .description('make the database match the spec')
-    .argument('[spec]', 'spec file', DEFAULT_SPEC)
-    .addOption(urlOption())
+  specCommand(program, 'apply', 'make the database match the spec')
     .option('-y, --yes', 'apply without asking')
     .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
     .addOption(onlineOption())
@@ -296,14 +297,13 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
 }
 
 function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
-  program
-    .command('validate')
-    .description('check the spec; with a URL also check it against the database, without changing anything')
-    .argument('[spec]', 'spec file', DEFAULT_SPEC)
-    .addOption(urlOption())
-    .action(async (spec: string, options: ConnectionOptions) => {
-      setExit(await validateCommand(spec, options, io));
-    });
+  specCommand(
+    program,
+    'validate',
+    'check the spec; with a URL also check it against the database, without changing anything',
+  ).action(async (spec: string, options: ConnectionOptions) => {
+    setExit(await validateCommand(spec, options, io));
+  });
 }
 
 export function buildProgram(io: Io, version: string, setExit: SetExit): Command {

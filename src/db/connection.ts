@@ -1,10 +1,9 @@
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
-import type { Engine, ServerSettings } from '../engines/engine.js';
+import type { Engine, ServerSettings, Session } from '../engines/engine.js';
 import { FkdiffError } from '../errors.js';
-import type { Session } from './session.js';
 import { parseTarget, redactUrls, type Target } from './url.js';
 
-export type { Session } from './session.js';
+export type { Session } from '../engines/engine.js';
 
 export interface Connection extends Session {
   readonly engine: Engine;

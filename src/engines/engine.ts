@@ -1,10 +1,15 @@
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { Session } from '../db/session.js';
 import type { Problem } from '../errors.js';
 import type { Change } from '../model/change.js';
 import type { Catalog, ForeignKey, ReferentialAction, TableRef } from '../model/catalog.js';
 import type { DraftStep, StepAction } from '../model/plan.js';
-import type { EngineName } from './registry.js';
+import type { EngineName } from './names.js';
+
+/** Runs SQL on one connection, inside or outside a transaction. Values only ever travel as binds. */
+export interface Session {
+  select<Row extends object>(sql: string, bind?: readonly unknown[]): Promise<Row[]>;
+  execute(sql: string, bind?: readonly unknown[]): Promise<void>;
+}
 
 /** What a database engine can do; stages ask these instead of testing the engine's name. */
 export interface EngineCapabilities {

@@ -1,10 +1,14 @@
-/** The only place that switches on an engine's name: adding an engine is one folder and one line here. */
+/**
+ * The only place that maps an engine's name to its code: adding an engine is one folder, its name in
+ * names.ts and one line here.
+ */
 import type { Engine } from './engine.js';
 import { mysqlEngine } from './mysql/index.js';
 import { postgresEngine } from './postgres/index.js';
 
-export const ENGINE_NAMES = ['postgres', 'mysql'] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
+import { ENGINE_NAMES, type EngineName } from './names.js';
+
+export { ENGINE_NAMES, type EngineName } from './names.js';
 
 const ENGINES: Readonly<Record<EngineName, Engine>> = {
   postgres: postgresEngine,

@@ -1,5 +1,5 @@
 /** Plain, readonly data describing foreign keys and the tables they connect. No I/O. */
-import type { EngineName } from '../engines/registry.js';
+import type { EngineName } from '../engines/names.js';
 import { tableLabel } from '../labels.js';
 
 export const REFERENTIAL_ACTIONS = ['no action', 'restrict', 'cascade', 'set null', 'set default'] as const;

@@ -1,7 +1,7 @@
 import type { Change } from './change.js';
 import type { ForeignKey } from './catalog.js';
-import type { EngineName } from '../engines/registry.js';
-import type { Setting } from '../errors.js';
+import type { EngineName } from '../engines/names.js';
+import type { Setting } from './settings.js';
 
 /** Stable hazard codes: users deny them by name (`policy.denyHazards`). */
 export const HAZARD_CODES = [

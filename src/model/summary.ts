@@ -1,5 +1,5 @@
 /** What a plan amounts to, derived from its changes and steps: counts, and each hazard once. */
-import { assertNever } from '../errors.js';
+import { assertNever } from '../collections.js';
 import type { Change } from './change.js';
 import type { TableRef } from './catalog.js';
 import { tableKey } from './catalog.js';
@@ -47,14 +47,18 @@ export interface PlanHazard {
   readonly avoidedBy: Step['hazards'][number]['avoidedBy'];
 }
 
-/** The steps' hazards in plan order, each code reported once per constraint. */
+/**
+ * The steps' hazards in plan order, each reported once per constraint (a replace's drop and add, or
+ * an online add and its validation, would otherwise say it twice); two hazards of one code with
+ * different messages (ON DELETE and ON UPDATE both cascading) are both kept.
+ */
 export function planHazards(steps: readonly Step[]): readonly PlanHazard[] {
   const seen = new Set<string>();
   const hazards: PlanHazard[] = [];
   for (const step of steps) {
     const { table, name } = step.action.fk;
     for (const hazard of step.hazards) {
-      const key = [hazard.code, tableKey(table), name].join('\u0000');
+      const key = [hazard.code, tableKey(table), name, hazard.message].join('\u0000');
       if (seen.has(key)) continue;
       seen.add(key);
       hazards.push({

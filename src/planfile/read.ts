@@ -3,11 +3,11 @@
  * with its line and column, as for specs), keeping only what applying it needs.
  */
 import type { ValidateFunction } from 'ajv';
-import type { EngineName } from '../engines/registry.js';
+import type { EngineName } from '../engines/names.js';
 import { FkdiffError, problemsError } from '../errors.js';
 import { schemaProblems, sortProblems } from '../spec/messages.js';
 import { compileSchemaFile, requiredValidator } from '../spec/schema.js';
-import { readYaml } from '../spec/source.js';
+import { readYaml, type SpecSource } from '../spec/source.js';
 
 /** What applying a saved plan uses of it. */
 export interface SavedPlan {
@@ -39,28 +39,38 @@ function planValidator(): ValidateFunction<PlanDocument> {
   return validator;
 }
 
+/** Where each value is written, for the messages; a text YAML cannot read gives no positions. */
+function locatedSource(text: string, file: string, data: unknown): SpecSource {
+  try {
+    return readYaml(text, file);
+  } catch {
+    const start = { file, line: 1, column: 1 };
+    return { file, data, valueAt: () => start, keyAt: () => start };
+  }
+}
+
 /** Reads a plan written by `writePlanFile`, refusing anything the schema does not admit. */
 export function readPlanFile(text: string, file: string): SavedPlan {
+  let data: unknown;
   try {
-    JSON.parse(text);
+    data = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new FkdiffError('PLAN_FILE_INVALID', `${file}: not valid JSON: ${reason}`, { cause: error });
   }
-  // JSON is YAML: the YAML reader gives every value its line and column for the messages.
-  const source = readYaml(text, file);
   const validate = planValidator();
-  if (!validate(source.data)) {
-    const problems = sortProblems(schemaProblems(validate.errors ?? [], source));
+  if (!validate(data)) {
+    // JSON is YAML: the YAML reader gives every value its line and column, needed for messages only.
+    const source = locatedSource(text, file, data);
+    const problems = sortProblems(schemaProblems(validate.errors ?? [], source, 'plan'));
     throw problemsError('PLAN_FILE_INVALID', `${file}: not a plan as fkdiff writes it`, problems);
   }
-  const plan = source.data;
   return {
     file,
-    dialect: plan.dialect,
-    schemas: plan.schemas,
-    online: plan.online,
-    fingerprint: plan.fingerprint,
-    statements: plan.steps.map((step) => step.sql),
+    dialect: data.dialect,
+    schemas: data.schemas,
+    online: data.online,
+    fingerprint: data.fingerprint,
+    statements: data.steps.map((step) => step.sql),
   };
 }

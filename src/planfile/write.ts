@@ -2,7 +2,7 @@
  * The plan as JSON for scripts and for applying a saved plan: a public contract, documented field by field in
  * docs/plan-json.md and checked by schemas/plan.schema.json. Fields are written in a fixed order.
  */
-import { assertNever } from '../errors.js';
+import { assertNever } from '../collections.js';
 import type { ForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
 import type { Hazard, Plan, Step, StepAction } from '../model/plan.js';
@@ -89,6 +89,12 @@ function hazardJson(hazard: Hazard): object {
   return { code: hazard.code, message: hazard.message };
 }
 
+function indexOfChange(changeIndex: ReadonlyMap<Change, number>, change: Change): number {
+  const index = changeIndex.get(change);
+  if (index === undefined) throw new Error("a step whose change is not one of the plan's changes");
+  return index;
+}
+
 function stepJson(step: Step, changeIndex: ReadonlyMap<Change, number>): object {
   return {
     op: step.action.kind,
@@ -97,7 +103,7 @@ function stepJson(step: Step, changeIndex: ReadonlyMap<Change, number>): object 
     ...stepOpFields(step.action),
     sql: step.sql,
     transaction: step.transaction,
-    change: changeIndex.get(step.change) ?? null,
+    change: indexOfChange(changeIndex, step.change),
     hazards: step.hazards.map(hazardJson),
     fk: foreignKeyJson(step.action.fk),
   };

@@ -2,7 +2,8 @@
 import { diffArrays } from 'diff';
 import type pc from 'picocolors';
 import { groupBy } from '../collections.js';
-import { assertNever, type Setting } from '../errors.js';
+import { assertNever } from '../collections.js';
+import type { Setting } from '../model/settings.js';
 import { countOf } from '../labels.js';
 import { tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { Engine } from '../engines/engine.js';
-import { assertNever } from '../errors.js';
+import { assertNever } from '../collections.js';
 import type { TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
 import { transactionGroups, type Plan, type Step } from '../model/plan.js';

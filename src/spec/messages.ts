@@ -15,12 +15,19 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
   return [...problems].sort((a, b) => line(a) - line(b) || column(a) - column(b));
 }
 
-/** Turns ajv's errors into problems a YAML author can act on, each at the line and column it is about. */
-export function schemaProblems(errors: readonly ErrorObject[], source: SpecSource): Problem[] {
-  return errors.map((error) => schemaProblem(error, source));
+/**
+ * Turns ajv's errors into problems a YAML author can act on, each at the line and column it is
+ * about. `document` is what the file is, in messages about the whole of it.
+ */
+export function schemaProblems(
+  errors: readonly ErrorObject[],
+  source: SpecSource,
+  document: 'spec' | 'plan' = 'spec',
+): Problem[] {
+  return errors.map((error) => schemaProblem(error, source, document));
 }
 
-function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
+function schemaProblem(error: ErrorObject, source: SpecSource, document: 'spec' | 'plan'): Problem {
   const path = pointerPath(error.instancePath, source.data);
   const at = (message: string, location: SourceLocation = source.valueAt(path)): Problem => ({
     message,
@@ -28,7 +35,7 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
   });
   const value = valueAtPath(source.data, path);
   const got = describeValue(value);
-  const label = pathLabel(path);
+  const label = path.length === 0 ? `the ${document}` : pathLabel(path);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(param(error, 'additionalProperty'));
@@ -40,7 +47,9 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
       return at(`missing required key "${String(param(error, 'missingProperty'))}" ${containerLabel(path)}`);
     case 'type':
       if (path.length === 0 && (value === undefined || value === null)) {
-        return at('the spec is empty: write at least "version: 1"');
+        return at(
+          document === 'spec' ? 'the spec is empty: write at least "version: 1"' : 'the plan is empty',
+        );
       }
       return at(`${label} must be ${expectedType(path, param(error, 'type'))} (got ${got})`);
     case 'const':
@@ -57,6 +66,15 @@ function schemaProblem(error: ErrorObject, source: SpecSource): Problem {
       const index = Math.max(Number(param(error, 'i')), Number(param(error, 'j')));
       const item = childOf(value, index);
       return at(`${label} lists ${describeValue(item)} twice`, source.valueAt([...path, index]));
+    }
+    case 'discriminator': {
+      // A tagged union whose tag names no variant.
+      const tag = String(param(error, 'tag'));
+      const tagPath = [...path, tag];
+      return at(
+        `${pathLabel(tagPath)} must name a known variant (got ${describeValue(param(error, 'tagValue'))})`,
+        source.valueAt(tagPath),
+      );
     }
     default:
       return at(`${label} ${error.message ?? 'is invalid'}`);

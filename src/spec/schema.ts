@@ -48,7 +48,15 @@ export function compileSchemaFile(file: string): {
   const schema = JSON.parse(readFileSync(url, 'utf8')) as unknown;
   if (typeof schema !== 'object' || schema === null) throw new Error(`${url.href} is not a JSON Schema`);
   // logger false: nothing here writes to the console; verbose: errors carry their schema and data.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
+  // discriminator: a tagged union's errors are those of the variant its tag names, not of every variant.
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    allowUnionTypes: true,
+    logger: false,
+    discriminator: true,
+  });
   ajv.addSchema(schema);
   const id = (schema as { $id?: unknown }).$id;
   if (typeof id !== 'string') throw new Error(`${url.href} has no $id`);

@@ -109,9 +109,7 @@ INSERT INTO sites VALUES (1, 'ACME', 1), (2, 'acme', 2), (3, NULL, 9), (4, 'nobo
       original: { errno: 1452 },
     });
     await db.run("DELETE FROM sites WHERE tenant <> 'acme' OR region <> 1;");
-    expect(await first.select(mysqlEngine.orphanCountSql([fk], 1000))).toEqual([
-      { position: 0, orphans: 0 },
-    ]);
+    expect(await first.select(mysqlEngine.orphanCountSql([fk], 1000))).toEqual([{ position: 0, orphans: 0 }]);
     await first.execute(mysqlEngine.stepSql({ kind: 'add', fk, notValid: false }));
   });
 

@@ -29,16 +29,20 @@ const CATALOG_STYLE: Readonly<
 export interface Builders {
   readonly engine: Engine;
   /** `table` or `schema.table`; unqualified names are in the builders' schema. */
-  ref(text: string): TableRef;
+  readonly ref: (text: string) => TableRef;
   /** A foreign key with the engine's defaults, named by PostgreSQL's convention unless named. */
-  fk(input: FkInput): ForeignKey;
+  readonly fk: (input: FkInput) => ForeignKey;
   /** The same key as the spec would declare it; `unnamed: true` leaves the name out. */
-  want(input: FkInput & { readonly unnamed?: boolean }): DesiredForeignKey;
+  readonly want: (input: FkInput & { readonly unnamed?: boolean }) => DesiredForeignKey;
   /** A plain index (not unique, usable by a key). */
-  index(name: string, columns: readonly string[], options?: Partial<Index>): Index;
+  readonly index: (name: string, columns: readonly string[], options?: Partial<Index>) => Index;
   /** A table of integer columns with a primary key on `id`. */
-  table(name: string, columns: readonly string[], options?: Partial<Table>): Table;
-  catalog(tables: readonly Table[], foreignKeys: readonly ForeignKey[], schemas?: readonly string[]): Catalog;
+  readonly table: (name: string, columns: readonly string[], options?: Partial<Table>) => Table;
+  readonly catalog: (
+    tables: readonly Table[],
+    foreignKeys: readonly ForeignKey[],
+    schemas?: readonly string[],
+  ) => Catalog;
 }
 
 export function buildersFor(engine: Engine, schema: string): Builders {
@@ -87,7 +91,12 @@ export function buildersFor(engine: Engine, schema: string): Builders {
       partitioned: false,
       ...options,
     }),
-    catalog: (tables, foreignKeys, schemas = [schema]) => ({ dialect: engine.name, schemas, tables, foreignKeys }),
+    catalog: (tables, foreignKeys, schemas = [schema]) => ({
+      dialect: engine.name,
+      schemas,
+      tables,
+      foreignKeys,
+    }),
   };
 }
 

@@ -10,8 +10,6 @@ const DB = 'app';
 const build = buildersFor(mysqlEngine, DB);
 const { index } = build;
 
-const PRIMARY = index('PRIMARY', ['id'], { unique: true, primary: true });
-
 function table(name: string, indexes: readonly Index[] = []): Table {
   const built = build.table(name, ['id', 'a', 'b', 'x', 'y']);
   return { ...built, indexes: [...built.indexes, ...indexes] };

@@ -352,9 +352,7 @@ describe('diff + plan (PostgreSQL)', () => {
 
 describe('preflight', () => {
   const problems = (desired: DesiredForeignKey) =>
-    preflight(diff([], [desired], postgresEngine), catalog(tables, []), postgresEngine).map(
-      (p) => p.message,
-    );
+    preflight(diff([], [desired], postgresEngine), catalog(tables, []), postgresEngine).map((p) => p.message);
 
   it('reports every missing table and column together', () => {
     expect(problems(want({ table: 'users', columns: ['nope'], references: 'ghosts', name: 'k' }))).toEqual([

@@ -1,12 +1,7 @@
 import type { EngineName } from '../../src/engines/registry.js';
 import { describe, expect, it } from 'vitest';
 import { compareForeignKeys } from '../../src/model/catalog.js';
-import type {
-  Catalog,
-  DesiredForeignKey,
-  ForeignKey,
-  TableRef,
-} from '../../src/model/catalog.js';
+import type { Catalog, DesiredForeignKey, ForeignKey, TableRef } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec, writeSpec } from '../../src/spec/index.js';
 import type { SpecDialect } from '../../src/spec/index.js';
 import { mysqlEngine as mysqlLike } from '../../src/engines/mysql/index.js';

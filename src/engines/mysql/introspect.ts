@@ -1,4 +1,4 @@
-import type { Session } from '../../db/session.js';
+import type { Session } from '../engine.js';
 import { groupBy } from '../../collections.js';
 import {
   columnsSql,
@@ -9,6 +9,7 @@ import {
   tablesSql,
 } from './catalog-sql.js';
 import { FkdiffError } from '../../errors.js';
+import { keyLabel } from '../../labels.js';
 import type { Catalog, Column, ForeignKey, Index, ReferentialAction, Table } from '../../model/catalog.js';
 import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../../model/catalog.js';
 
@@ -82,7 +83,7 @@ function action(code: string, event: string, row: RuleRow): ReferentialAction {
   if (value === undefined) {
     throw new FkdiffError(
       'CONNECTION_FAILED',
-      `${row.schema}.${row.table}.${row.name}: unknown ${event} rule "${code}" in information_schema`,
+      `${keyLabel({ table: { schema: row.schema, name: row.table }, name: row.name })}: unknown ${event} rule "${code}" in information_schema`,
     );
   }
   return value;

@@ -1,9 +1,10 @@
 import { groupBy } from '../../collections.js';
-import type { Session } from '../../db/session.js';
+import type { Session } from '../engine.js';
 import { COLUMNS_SQL, FOREIGN_KEYS_SQL, OTHER_CONSTRAINTS_SQL, UNIQUE_KEYS_SQL } from './catalog-sql.js';
 import type { Catalog, ForeignKey, Index, MatchType, ReferentialAction, Table } from '../../model/catalog.js';
 import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../../model/catalog.js';
 import { FkdiffError } from '../../errors.js';
+import { keyLabel } from '../../labels.js';
 
 interface ForeignKeyRow {
   schema: string;
@@ -64,7 +65,7 @@ function decode<T>(codes: Readonly<Record<string, T>>, code: string, what: strin
   if (value === undefined) {
     throw new FkdiffError(
       'CONNECTION_FAILED',
-      `${row.schema}.${row.table}.${row.name}: unknown ${what} code "${code}" in pg_constraint`,
+      `${keyLabel({ table: { schema: row.schema, name: row.table }, name: row.name })}: unknown ${what} code "${code}" in pg_constraint`,
     );
   }
   return value;

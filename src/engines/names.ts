@@ -1,0 +1,3 @@
+/** The engines fkdiff knows, by the name plans and catalogs carry; registry.ts gives each its Engine. */
+export const ENGINE_NAMES = ['postgres', 'mysql'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
