@@ -58,7 +58,9 @@ async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> 
 }
 
 function changesFor(scoped: Scoped, connection: Connection): Change[] {
-  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, connection.engine, scoped.reserved);
+  const { engine } = connection;
+  const blocked = engine.planning?.derivedNameBlocked(scoped.current);
+  return diff(scoped.current.foreignKeys, scoped.spec.foreignKeys, engine, scoped.reserved, blocked);
 }
 
 export interface PlanResult extends Scoped {

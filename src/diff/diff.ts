@@ -13,6 +13,9 @@ import {
 import { differingFields, fieldsChangedBy, KEY_FIELDS, sameField } from '../model/fields.js';
 import { deriveName, nameScopeKey } from './constraint-names.js';
 
+/** Whether a new key on `columns` of `table` may not be given `name`. */
+export type NameBlocked = (table: TableRef, columns: readonly string[], name: string) => boolean;
+
 interface Pair {
   readonly current: ForeignKey;
   readonly desired: DesiredForeignKey;
@@ -131,12 +134,15 @@ function compareChanges(a: Change, b: Change): number {
  * does not depend on the order of either input. Both inputs must cover the same scope (governed,
  * not excluded tables); rules the engine treats alike are compared through the engine.
  * `reserved` names (keys on excluded tables, other constraints) are never changed, and not free.
+ * `nameBlocked` tells names a derived name must not take beyond those (InnoDB: an index of the
+ * table holds it and cannot serve the key).
  */
 export function diff(
   current: readonly ForeignKey[],
   desired: readonly DesiredForeignKey[],
   engine: Engine,
   reserved: readonly ReservedName[] = [],
+  nameBlocked: NameBlocked = () => false,
 ): Change[] {
   const normalize = <T extends Omit<ForeignKey, 'name'>>(fk: T): T => normalizedRules(fk, engine);
   const currentByTable = groupBy([...current].sort(compareForeignKeys).map(normalize), (fk) =>
@@ -176,7 +182,12 @@ export function diff(
     }
   }
   const nameFor = (fk: DesiredForeignKey): string => {
-    const name = deriveName(fk.table, fk.columns, engine, (candidate) => taken.has(scoped(fk, candidate)));
+    const name = deriveName(
+      fk.table,
+      fk.columns,
+      engine,
+      (candidate) => taken.has(scoped(fk, candidate)) || nameBlocked(fk.table, fk.columns, candidate),
+    );
     taken.add(scoped(fk, name));
     return name;
   };

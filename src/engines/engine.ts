@@ -118,6 +118,10 @@ export interface PlanningHooks {
   beforeAdds(adds: readonly DraftStep[], current: Catalog, dropped: ReadonlySet<ForeignKey>): DraftStep[];
   /** Pre-flight problems that only this engine has. */
   problems(changes: readonly Change[], current: Catalog): Problem[];
+  /** Names a derived key name must avoid in `current` (see `NameBlocked` in src/diff/diff.ts). */
+  derivedNameBlocked(
+    current: Catalog,
+  ): (table: TableRef, columns: readonly string[], name: string) => boolean;
 }
 
 /** Everything one database engine knows. All SQL text comes from an engine's folder. */

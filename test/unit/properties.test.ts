@@ -28,9 +28,8 @@ import { applyStep, applyToCatalog, isImplicitIndex, SimulationError } from '../
 /*
  * Properties of diff → plan over small random catalogs, checked against an in-memory simulator of
  * the database (test/support/simulate.ts). FKDIFF_PROPERTY_RUNS and FKDIFF_PROPERTY_SEED override
- * the defaults, to search harder than the suite does on every run (with fewer runs, an `it.fails`
- * property may miss its counter-example and report an unexpected pass). The bugs the properties
- * found are pinned at the end of the file.
+ * the defaults, to search harder than the suite does on every run. The bugs the properties found
+ * are pinned at the end of the file, so that they run whatever the seed.
  */
 
 const RUNS = Number(process.env.FKDIFF_PROPERTY_RUNS ?? 300);
@@ -413,7 +412,13 @@ function run(
   online: boolean,
 ): Outcome {
   const reserved = reservedNames(current, []);
-  const changes = diff(current.foreignKeys, desired, dialect, reserved);
+  const changes = diff(
+    current.foreignKeys,
+    desired,
+    dialect,
+    reserved,
+    dialect.planning?.derivedNameBlocked(current),
+  );
   const problems = [
     ...preflight(changes, current, dialect, reserved),
     ...partitionProblems(desired, current),
@@ -562,7 +567,13 @@ function checkReachesDesired(s: Scenario, plan: Plan): Catalog {
 /** Property 2: diffing the result against the spec finds nothing, and plans nothing. */
 function checkNothingLeft(s: Scenario, plan: Plan): void {
   const result = applyToCatalog(s.current, plan);
-  const again = diff(result.foreignKeys, s.desired, s.dialect, reservedNames(result, []));
+  const again = diff(
+    result.foreignKeys,
+    s.desired,
+    s.dialect,
+    reservedNames(result, []),
+    s.dialect.planning?.derivedNameBlocked(result),
+  );
   expect(again).toEqual([]);
   expect(planChanges(again, result, s.dialect, { online: s.online }).steps).toEqual([]);
 }
@@ -695,12 +706,9 @@ describe.each(FLAVORS)('properties of diff and plan ($dialect.name)', (flavor) =
     );
   });
 
-  // BUG (MySQL): the name diff derives for an unnamed key avoids constraint names only, not the
-  // table's index names. When an index of that name is in the way and fkdiff may not drop it (unique,
-  // or another key needs it), pre-flight refuses the spec and tells the user to "choose another name
-  // for the key", which the spec never named (see 'a derived name ...' below). Flip to `it` once fixed.
-  const preflightIt = dialect.name === 'mysql' ? it.fails : it;
-  preflightIt('pre-flight refuses only names and rules the spec itself declares', () => {
+  // A derived name avoids the table's index names too (MySQL): pre-flight never asks the user to
+  // "choose another name" for a key the spec did not name.
+  it('pre-flight refuses only names and rules the spec itself declares', () => {
     fc.assert(
       fc.property(arbitrary, (s) => {
         const { problems } = run(dialect, s.current, s.desired, s.online);
@@ -713,7 +721,7 @@ describe.each(FLAVORS)('properties of diff and plan ($dialect.name)', (flavor) =
 
 // ---------------------------------------------------------------------------------------------
 // Counter-examples the properties found, shrunk and pinned so that they run whatever the seed. Each
-// is a real bug: `it.fails` until the planner is fixed, then flip it to `it`.
+// was a real planner bug, fixed since.
 
 function draft(key: Partial<KeyDraft> & Pick<KeyDraft, 'name' | 'table' | 'column'>): KeyDraft {
   return {
@@ -758,16 +766,13 @@ describe('known counter-examples (mysql)', () => {
   if (mysql === undefined) throw new Error('no mysql flavor');
 
   /*
-   * BUG: app.t2 has a plain index idx (b, c) and an index fk1 (a) left behind by a dropped key fk1.
-   * The spec wants fk1 on (b) and idx on (a). planImplicitIndexes (src/plan/implicit-indexes.ts)
-   * walks the adds in order: for fk1 it sees the leftover fk1 (a) in the way, but skips it because
-   * idx (b, c) will certainly serve fk1; for idx it then drops idx (b, c), which is in idx's way.
-   * The index drops all run before the adds, so ADD fk1 finds nothing to reuse, must create index
-   * fk1, and fails on the leftover: "Duplicate key name 'fk1'" (1061). Plan today:
-   *   DROP INDEX idx; ADD CONSTRAINT fk1 (b); ADD CONSTRAINT idx (a)
-   * The same happens when fk1 (a) still exists and is replaced or renamed away in the same plan.
+   * app.t2 has a plain index idx (b, c) and an index fk1 (a) left behind by a dropped key fk1. The
+   * spec wants fk1 on (b) and idx on (a). Walking the adds in order, fk1 skips the leftover fk1 (a)
+   * because idx (b, c) will serve it, and idx then drops idx (b, c), which is in its way. The index
+   * drops run before the adds, so ADD fk1 would find nothing to reuse and fail on the leftover:
+   * "Duplicate key name 'fk1'" (1061). The planner now repeats the walk without the doomed indexes.
    */
-  it.fails('an index the planner counts on for one add is dropped for a later add', () => {
+  it('an index the planner counts on for one add is dropped for a later add', () => {
     const s = example(mysql, {
       userIndexes: [{ table: 1, name: 'idx', columns: ['b', 'c'], unique: false }],
       ghosts: [draft({ name: 'fk1', table: 1, column: 'a' })],
@@ -779,13 +784,12 @@ describe('known counter-examples (mysql)', () => {
   });
 
   /*
-   * BUG: app.t1 has a unique index t1_a_fkey (b). An unnamed key on t1 (a) gets the derived name
-   * t1_a_fkey (deriveName only avoids constraint names), which InnoDB would also give the key's
-   * index: pre-flight refuses the spec, "rename the index ... or choose another name for the key",
-   * though t1_a_fkey1 is free. With a plain index instead, the plan drops the user's index
-   * (drops-index) to make room for a name fkdiff chose itself.
+   * app.t1 has a unique index t1_a_fkey (b). An unnamed key on t1 (a) used to get the derived name
+   * t1_a_fkey, which InnoDB also gives the key's index: pre-flight refused the spec ("choose another
+   * name for the key") though t1_a_fkey1 is free, and with a plain index the plan dropped the user's
+   * index to make room for a name fkdiff chose itself.
    */
-  it.fails('a derived name never collides with an index of the table', () => {
+  it('a derived name never collides with an index of the table', () => {
     const s = example(mysql, {
       userIndexes: [{ table: 0, name: 't1_a_fkey', columns: ['b'], unique: true }],
       desired: [{ ...draft({ name: 'unused', table: 0, column: 'a', references: 1 }), unnamed: true }],

@@ -2,7 +2,7 @@ import { groupBy } from '../../collections.js';
 import { keyLabel, tableLabel } from '../../labels.js';
 import type { Problem } from '../../errors.js';
 import { asDropsAndAdds, changeSource, type Change } from '../../model/change.js';
-import type { Catalog, ForeignKey, Index, SourceLocation, Table } from '../../model/catalog.js';
+import type { Catalog, ForeignKey, Index, SourceLocation, Table, TableRef } from '../../model/catalog.js';
 import { servesColumns, tableKey } from '../../model/catalog.js';
 import type { DraftStep } from '../../model/plan.js';
 
@@ -105,6 +105,24 @@ function planImplicitIndexes(
     const key = tableKey(table.ref);
     return { owned: grouped.owned.get(key) ?? [], referencing: grouped.referencing.get(key) ?? [] };
   };
+  // An index that serves a new key is counted on only if no later add drops it: repeat with the
+  // indexes the last pass dropped left out, until the drops no longer change.
+  let doomed = new Set<Index>();
+  for (;;) {
+    const result = blockersPass(added, tables, keysOf, doomed);
+    const next = new Set(result.drops.map((drop) => drop.index));
+    if (next.size === doomed.size && [...next].every((index) => doomed.has(index))) return result;
+    doomed = new Set([...doomed, ...next]);
+  }
+}
+
+/** One pass over the adds; `doomed` indexes are dropped by the plan and serve no key. */
+function blockersPass(
+  added: readonly ForeignKey[],
+  tables: ReadonlyMap<string, Table>,
+  keysOf: (table: Table) => TableKeys,
+  doomed: ReadonlySet<Index>,
+): ImplicitIndexPlan {
   const removed = new Set<Index>();
   const drops: IndexDrop[] = [];
   const conflicts: IndexConflict[] = [];
@@ -114,7 +132,7 @@ function planImplicitIndexes(
     const live = table.indexes.filter((index) => !removed.has(index));
     const blocker = live.find((index) => !index.primary && sameIndexName(index.name, fk.name));
     if (blocker === undefined || servesColumns(blocker, fk.columns)) continue;
-    if (live.some((index) => certainlyReused(index, fk.columns))) continue;
+    if (live.some((index) => !doomed.has(index) && certainlyReused(index, fk.columns))) continue;
     const neededBy = keyNeeding(blocker, live, keysOf(table));
     if (neededBy === undefined && couldBeImplicit(blocker)) {
       drops.push({ fk, index: blocker });
@@ -189,4 +207,19 @@ export function implicitIndexProblems(changes: readonly Change[], current: Catal
       `: rename the index (ALTER TABLE … RENAME INDEX) or choose another name for the key`,
     source: sources.get(fkKey(fk)),
   }));
+}
+
+/**
+ * A name fkdiff derives for a new key is also the name InnoDB gives the key's index: it must not be
+ * the name of an index of the table that cannot serve the key (the add would fail with "Duplicate
+ * key name", or fkdiff would drop the user's index to make room for a name it chose itself).
+ */
+export function derivedNameBlocked(
+  current: Catalog,
+): (table: TableRef, columns: readonly string[], name: string) => boolean {
+  const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
+  return (ref, columns, name) =>
+    (tables.get(tableKey(ref))?.indexes ?? []).some(
+      (index) => sameIndexName(index.name, name) && !(servesColumns(index, columns) && !index.unique),
+    );
 }

@@ -10,7 +10,7 @@ import {
   scriptFraming,
   stepSql,
 } from './ddl.js';
-import { implicitIndexDrops, implicitIndexProblems } from './implicit-indexes.js';
+import { derivedNameBlocked, implicitIndexDrops, implicitIndexProblems } from './implicit-indexes.js';
 import { introspectMysql } from './introspect.js';
 import { sequelizeOptions, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
@@ -42,7 +42,7 @@ export const mysqlEngine: Engine = {
   // The default schema is the URL's database: there is none without a connection.
   offlineSchema: undefined,
   // InnoDB creates an index per key and leaves it behind when the key goes.
-  planning: { beforeAdds: implicitIndexDrops, problems: implicitIndexProblems },
+  planning: { beforeAdds: implicitIndexDrops, problems: implicitIndexProblems, derivedNameBlocked },
   quoteIdentifier,
   quoteTable,
   identifierLength,
