@@ -60,6 +60,16 @@ interface Case {
 
 const CASES: readonly Case[] = [
   {
+    name: 'an index one add would reuse is dropped for another add: the leftover in the way goes too',
+    setup: `CREATE INDEX idx ON c (b, x);${addFk('fk1', 'c', 'a')}ALTER TABLE c DROP FOREIGN KEY fk1;`,
+    want: [
+      ['fk1', 'c', ['b']],
+      ['idx', 'c', ['a']],
+    ],
+    ops: ['drop-index', 'drop-index', 'add', 'add'],
+    indexesOfC: ['PRIMARY', 'fk1', 'idx'],
+  },
+  {
     name: 'a rename (drop + add) on the same columns: the server renames its index',
     setup: addFk('old_fk', 'c', 'a'),
     want: [['new_fk', 'c', ['a']]],
