@@ -4,6 +4,12 @@ import { cli, runScript, tempFile } from '../support/cli.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
 import { cases, type CaseContext, type CaseDialect, type ConformanceCase, type PerDialect } from './cases.js';
 
+/**
+ * A case runs about ten CLI processes; an embedded engine starts in each, which on a busy 2-core
+ * machine takes several seconds. This is a correctness test: speed is measured by `npm run bench`.
+ */
+const CASE_TIMEOUT_MS = 180_000;
+
 function context(db: TestDatabase, dialect: CaseDialect): CaseContext {
   return dialect === 'postgres'
     ? {
@@ -74,50 +80,54 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
     });
 
     const applicable = cases.filter((c) => (c.dialects ?? ['postgres', 'mysql']).includes(target.dialect));
-    it.each(applicable)('$name', async (testCase) => {
-      const { db, spec, c } = await prepared(dropLater, testCase, target.kind, target.dialect);
-      const url = ['--url', db.url];
-      const flags = testCase.flags ?? [];
+    it.each(applicable)(
+      '$name',
+      async (testCase) => {
+        const { db, spec, c } = await prepared(dropLater, testCase, target.kind, target.dialect);
+        const url = ['--url', db.url];
+        const flags = testCase.flags ?? [];
 
-      const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
-      expect(planned.stderr).toBe('');
-      expect(planned.code).toBe(0);
-      const { steps } = JSON.parse(planned.stdout) as { steps: readonly PlannedStep[] };
-      expect(steps.map((s) => s.op)).toEqual(forDialect(testCase.ops, target.dialect, 'ops', testCase));
-      expect(steps.map((s) => s.sql)).toEqual(forDialect(testCase.sql, target.dialect, 'sql', testCase)(c));
-      expect(steps.map((s) => s.hazards.map((h) => h.code))).toEqual(
-        forDialect(testCase.hazards, target.dialect, 'hazards', testCase),
-      );
+        const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
+        expect(planned.stderr).toBe('');
+        expect(planned.code).toBe(0);
+        const { steps } = JSON.parse(planned.stdout) as { steps: readonly PlannedStep[] };
+        expect(steps.map((s) => s.op)).toEqual(forDialect(testCase.ops, target.dialect, 'ops', testCase));
+        expect(steps.map((s) => s.sql)).toEqual(forDialect(testCase.sql, target.dialect, 'sql', testCase)(c));
+        expect(steps.map((s) => s.hazards.map((h) => h.code))).toEqual(
+          forDialect(testCase.hazards, target.dialect, 'hazards', testCase),
+        );
 
-      const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
-      expect(sql.code).toBe(0);
+        const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
+        expect(sql.code).toBe(0);
 
-      const applied = await cli(['apply', spec, ...url, ...flags, '--yes']);
-      expect(applied.stderr).toBe('');
-      expect(applied.code).toBe(0);
+        const applied = await cli(['apply', spec, ...url, ...flags, '--yes']);
+        expect(applied.stderr).toBe('');
+        expect(applied.code).toBe(0);
 
-      // Convergence: the next plan is empty.
-      const again = await cli(['plan', spec, ...url, '--exit-code']);
-      expect(again.stderr).toBe('');
-      expect(again.code).toBe(0);
+        // Convergence: the next plan is empty.
+        const again = await cli(['plan', spec, ...url, '--exit-code']);
+        expect(again.stderr).toBe('');
+        expect(again.code).toBe(0);
 
-      // pull writes a spec whose plan against the same database is empty.
-      const pulled = await cli(['pull', ...url, '--schema', db.schema]);
-      expect(pulled.code).toBe(0);
-      const pulledSpec = await tempFile('pulled.yaml', pulled.stdout);
-      const fromPull = await cli(['plan', pulledSpec, ...url, '--exit-code']);
-      expect(fromPull.stderr).toBe('');
-      expect(fromPull.code).toBe(0);
+        // pull writes a spec whose plan against the same database is empty.
+        const pulled = await cli(['pull', ...url, '--schema', db.schema]);
+        expect(pulled.code).toBe(0);
+        const pulledSpec = await tempFile('pulled.yaml', pulled.stdout);
+        const fromPull = await cli(['plan', pulledSpec, ...url, '--exit-code']);
+        expect(fromPull.stderr).toBe('');
+        expect(fromPull.code).toBe(0);
 
-      // The printed SQL, run by the database's own client, gives what apply gave.
-      // MySQL scripts name the database; the twin gets the same script with its own names.
-      const twin = await prepared(dropLater, testCase, target.kind, target.dialect);
-      const script = sql.stdout
-        .replaceAll(db.otherSchema, twin.db.otherSchema)
-        .replaceAll(db.schema, twin.db.schema);
-      await runScript(twin.db, script);
-      const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
-      expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));
-    });
+        // The printed SQL, run by the database's own client, gives what apply gave.
+        // MySQL scripts name the database; the twin gets the same script with its own names.
+        const twin = await prepared(dropLater, testCase, target.kind, target.dialect);
+        const script = sql.stdout
+          .replaceAll(db.otherSchema, twin.db.otherSchema)
+          .replaceAll(db.schema, twin.db.schema);
+        await runScript(twin.db, script);
+        const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
+        expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));
+      },
+      CASE_TIMEOUT_MS,
+    );
   });
 }
