@@ -96,8 +96,8 @@ export function renderMermaid(graph: KeyGraph, options: MermaidOptions): string 
 }
 
 /** `12 tables and 30 keys left out`, or nothing when the graph is whole. */
-export function omittedLine(graph: KeyGraph): string | undefined {
+export function omittedLine(graph: KeyGraph, limit: number): string | undefined {
   const { tables, edges } = graph.omitted;
   if (tables === 0 && edges === 0) return undefined;
-  return `${countOf(tables, 'table')} and ${countOf(edges, 'key')} left out of the diagram`;
+  return `${countOf(tables, 'table')} and ${countOf(edges, 'key')} left out of the diagram, which shows at most ${limit} tables`;
 }

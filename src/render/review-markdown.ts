@@ -5,9 +5,10 @@
  */
 import type { Engine } from '../engines/engine.js';
 import { countOf } from '../labels.js';
+import { REVIEW_GRAPH_LIMIT } from '../review/graph.js';
 import type { Review } from '../review/review.js';
 import type { SettingHint } from './describe.js';
-import { displayTable } from './display.js';
+import { displayTable, escapeUnsafe } from './display.js';
 import { changesTable, code, escapeUnsafeLines, fenced, hazardsList, sqlBlock, text } from './markdown.js';
 import { omittedLine, renderMermaid } from './mermaid.js';
 import { OFFLINE_NOTE, REVIEW_MARKER, deniedHazards, reviewSubject, reviewSummary } from './review-words.js';
@@ -21,6 +22,12 @@ export interface ReviewMarkdownOptions {
 /** At most this many tables get their YAML diff in the comment; the rest are counted. */
 const MAX_YAML_TABLES = 20;
 
+/** A name inside HTML (a `<summary>`), where Markdown is not rendered. */
+function htmlCode(value: string): string {
+  const escaped = escapeUnsafe(value).replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return `<code>${escaped}</code>`;
+}
+
 function details(summary: string, body: readonly string[]): readonly string[] {
   // GitHub renders Markdown inside <details> only after a blank line.
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>'];
@@ -29,7 +36,7 @@ function details(summary: string, body: readonly string[]): readonly string[] {
 function diagram(review: Review): readonly string[] {
   const { graph } = review;
   if (graph.edges.length === 0) return [];
-  const left = omittedLine(graph);
+  const left = omittedLine(graph, REVIEW_GRAPH_LIMIT);
   const summary = `Diagram: ${countOf(graph.tables.length, 'table')}, ${countOf(graph.edges.length, 'key')}`;
   return details(summary, [
     ...fenced('mermaid', renderMermaid(graph, { legend: 'statuses' }).trimEnd()),
@@ -46,7 +53,7 @@ function yamlDiffs(review: Review): readonly string[] {
   return [
     ...shown.flatMap((table) => [
       ...details(
-        `YAML: ${code(displayTable(table.table))}`,
+        `YAML: ${htmlCode(displayTable(table.table))}`,
         fenced('diff', escapeUnsafeLines(table.yamlDiff.trimEnd())),
       ),
       '',

@@ -7,7 +7,7 @@ export const REVIEW_GRAPH_LIMIT = 30;
 
 /**
  * Tables at either end of a changed key, then the tables one key away from them, up to `limit`
- * tables in all (changed tables first); what is left out is counted in `omitted`.
+ * tables in all (changed tables first); what the cap leaves out is counted in `omitted`.
  */
 export function affectedGraph(graph: KeyGraph, limit: number): KeyGraph {
   const changed = graph.edges.filter((edge) => edge.status !== 'unchanged');
@@ -22,5 +22,7 @@ export function affectedGraph(graph: KeyGraph, limit: number): KeyGraph {
     ...graph.tables.map(tableKey).filter((key) => affected.has(key)),
     ...graph.tables.map(tableKey).filter((key) => neighbours.has(key)),
   ];
-  return keepTables(graph, new Set(ordered.slice(0, limit)));
+  // Tables further away are not part of the picture; only what the size cap drops is counted.
+  const around = { ...keepTables(graph, new Set(ordered)), omitted: { tables: 0, edges: 0 } };
+  return keepTables(around, new Set(ordered.slice(0, limit)));
 }

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, launch, renderComment, CHROMIUM } from '../support/browser.js';
+import { cli } from '../support/cli.js';
+import { REQUIRE_DATABASES } from '../support/targets.js';
+
+const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'review', name);
+
+// Under CI (FKDIFF_REQUIRE_DATABASES=1) a missing browser fails the run instead of skipping.
+if (!haveChromium()) {
+  const message = `${CHROMIUM} is missing: the browser test of the review comment is skipped (apt-get install chromium)`;
+  if (REQUIRE_DATABASES) throw new Error(`FKDIFF_REQUIRE_DATABASES=1 but ${message}`);
+  process.stderr.write(`${message}\n`);
+}
+
+describe.skipIf(!haveChromium())(
+  'the review comment in a browser (marked + Mermaid in headless Chromium)',
+  () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launch();
+    });
+    afterAll(async () => {
+      await browser.close();
+    });
+
+    it('a realistic review renders: one diagram, no Mermaid error, every table and key drawn, the legend', async () => {
+      const review = await cli([
+        'review',
+        fixture('shop-base.yaml'),
+        fixture('shop-head.yaml'),
+        '--format',
+        'markdown',
+      ]);
+      expect(review.code).toBe(3);
+      const rendered = await renderComment(browser, review.stdout);
+      expect(rendered.diagrams).toHaveLength(1);
+      const [diagram] = rendered.diagrams;
+      expect(diagram?.error).toBeUndefined();
+      const graph = (
+        JSON.parse(
+          (await cli(['review', fixture('shop-base.yaml'), fixture('shop-head.yaml'), '--format', 'json']))
+            .stdout,
+        ) as { graph: { tables: unknown[]; edges: unknown[] } }
+      ).graph;
+      // The tables plus the legend's 8 points; the keys plus the legend's 4 arrows.
+      expect(diagram?.nodes).toBe(graph.tables.length + 8);
+      expect(diagram?.edges).toBe(graph.edges.length + 4);
+      expect(diagram?.labels).toEqual(
+        expect.arrayContaining([
+          'orders_coupon_id_fkey',
+          'added (thick, green)',
+          'users_profile_id_fkey (cycle)',
+        ]),
+      );
+      expect(diagram?.width).toBeGreaterThan(200);
+      expect(diagram?.height).toBeGreaterThan(100);
+      // The Markdown rendered too: the table of changes and the SQL, not raw pipes and fences.
+      expect(rendered.text).toContain('fkdiff review:');
+      expect(rendered.text).toMatch(
+        /public\.orders\s+orders_user_id_fkey\s+change on delete no action → cascade/,
+      );
+      expect(rendered.text).not.toContain('```');
+    });
+
+    it('the check can fail: a diagram Mermaid cannot parse is reported', async () => {
+      const rendered = await renderComment(browser, '```mermaid\nflowchart LR\n  a -->|"x| b\n```\n');
+      expect(rendered.diagrams[0]?.error).toMatch(/Parse error|Error/);
+    });
+  },
+);
