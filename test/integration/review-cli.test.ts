@@ -125,6 +125,22 @@ describe('fkdiff review BASE HEAD', () => {
     ]);
   });
 
+  it('--dialect mysql without schemas: tables unqualified, in the database the SQL is run on', async () => {
+    const base = await tempFile(
+      'base.yaml',
+      'version: 1\ntables:\n  a:\n    foreignKeys:\n      - { columns: [b_id], references: b(id) }\n',
+    );
+    const head = await tempFile(
+      'head.yaml',
+      'version: 1\ntables:\n  a:\n    foreignKeys:\n      - { columns: [b_id], references: b(id), onDelete: cascade }\n',
+    );
+    const { stdout } = await cli(['review', base, head, '--dialect', 'mysql']);
+    expect(stdout).toContain(
+      '2. ALTER TABLE `a` ADD CONSTRAINT `a_b_id_fkey` FOREIGN KEY (`b_id`) REFERENCES `b` (`id`) ON DELETE CASCADE;',
+    );
+    expect(stdout).toContain('enables-cascade: a.a_b_id_fkey: deleting a row of b');
+  });
+
   it('a head that does not parse: file:line:col, as ::error annotations in github format, exit 1', async () => {
     const bad = await tempFile(
       'head.yaml',
