@@ -3,6 +3,7 @@
  * then hazards, and the diagram, SQL and YAML diffs in `<details>` blocks, so that a large change
  * stays readable.
  */
+import { groupBy } from '../collections.js';
 import type { Engine } from '../engines/engine.js';
 import { countOf } from '../labels.js';
 import { REVIEW_GRAPH_LIMIT } from '../review/graph.js';
@@ -62,9 +63,33 @@ function yamlDiffs(review: Review): readonly string[] {
   ];
 }
 
+/** Beyond this many rows (changes, hazards) a list goes into a `<details>` block after its counts. */
+const MAX_OPEN_ROWS = 15;
+
+function changeLines(review: Review): readonly string[] {
+  const table = changesTable(review.plan.changes);
+  return review.plan.changes.length <= MAX_OPEN_ROWS
+    ? table
+    : details(`All ${countOf(review.plan.changes.length, 'change')}`, table);
+}
+
 function hazardLines(review: Review, options: ReviewMarkdownOptions): readonly string[] {
-  const list = hazardsList(review.hazards, options.hint, new Set(review.denied));
-  return list.length === 0 ? [] : [...list, '', `_${text(OFFLINE_NOTE)}_`];
+  const [heading, , ...items] = hazardsList(review.hazards, options.hint, new Set(review.denied));
+  if (heading === undefined) return [];
+  const note = `_${text(OFFLINE_NOTE)}_`;
+  if (items.length <= MAX_OPEN_ROWS) return [heading, '', ...items, '', note];
+  const counts = [...groupBy(review.hazards, (hazard) => hazard.code)].map(
+    ([code, hazards]) => `**${code}** ${hazards.length}`,
+  );
+  return [
+    heading,
+    '',
+    counts.join(', '),
+    '',
+    ...details(`All ${countOf(items.length, 'hazard')}`, items),
+    '',
+    note,
+  ];
 }
 
 /** The review as Markdown for a pull-request comment. */
@@ -79,7 +104,7 @@ export function renderReviewMarkdown(review: Review, options: ReviewMarkdownOpti
   if (review.plan.changes.length === 0) return `${head.join('\n')}\n`;
   const sections = [
     head,
-    changesTable(review.plan.changes),
+    changeLines(review),
     hazardLines(review, options),
     diagram(review),
     details(

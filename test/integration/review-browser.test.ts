@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveChromium, launch, renderComment, CHROMIUM } from '../support/browser.js';
-import { cli } from '../support/cli.js';
+import { cli, tempFile } from '../support/cli.js';
+import { largeSpec } from '../support/specs.js';
 import { REQUIRE_DATABASES } from '../support/targets.js';
 
 const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'review', name);
@@ -62,6 +63,17 @@ describe.skipIf(!haveChromium())(
         /public\.orders\s+orders_user_id_fkey\s+change on delete no action → cascade/,
       );
       expect(rendered.text).not.toContain('```');
+    });
+
+    it('a large review renders too: the capped diagram of 30 tables', async () => {
+      const base = await tempFile('base.yaml', 'version: 1\ntables: {}\n');
+      const head = await tempFile('head.yaml', largeSpec(60));
+      const review = await cli(['review', base, head, '--format', 'markdown']);
+      const [diagram, ...others] = (await renderComment(browser, review.stdout)).diagrams;
+      expect(others).toEqual([]);
+      expect(diagram?.error).toBeUndefined();
+      expect(diagram?.nodes).toBe(30 + 8);
+      expect(diagram?.edges).toBe(29 + 4);
     });
 
     it('the check can fail: a diagram Mermaid cannot parse is reported', async () => {

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempFile } from '../support/cli.js';
+import { largeSpec } from '../support/specs.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
 
 const exec = promisify(execFile);
 const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', 'review', name);
 const BASE = fixture('base.yaml');
+
 const HEAD = fixture('head.yaml');
 
 describe('fkdiff review BASE HEAD', () => {
@@ -139,6 +141,21 @@ describe('fkdiff review BASE HEAD', () => {
       '2. ALTER TABLE `a` ADD CONSTRAINT `a_b_id_fkey` FOREIGN KEY (`b_id`) REFERENCES `b` (`id`) ON DELETE CASCADE;',
     );
     expect(stdout).toContain('enables-cascade: a.a_b_id_fkey: deleting a row of b');
+  });
+
+  it('a large change stays readable: lists in details after their counts, the diagram capped and saying so', async () => {
+    const base = await tempFile('base.yaml', 'version: 1\ntables: {}\n');
+    const head = await tempFile('head.yaml', largeSpec(60));
+    const { code, stdout } = await cli(['review', base, head, '--format', 'markdown', '--exit-code']);
+    expect(code).toBe(2);
+    expect(stdout).toContain('Keys: 60 to add, in 60 tables.');
+    expect(stdout).toContain('<summary>All 60 changes</summary>');
+    expect(stdout).toMatch(/^\*\*validates-data\*\* 60, \*\*blocks-writes\*\* 60$/m);
+    expect(stdout).toContain('<summary>Diagram: 30 tables, 29 keys</summary>');
+    expect(stdout).toContain(
+      '_31 tables and 31 keys left out of the diagram, which shows at most 30 tables;',
+    );
+    expect(stdout).toContain('_YAML diffs of 40 more tables left out._');
   });
 
   it('a head that does not parse: file:line:col, as ::error annotations in github format, exit 1', async () => {
