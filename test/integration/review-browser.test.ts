@@ -76,6 +76,20 @@ describe.skipIf(!haveChromium())(
       expect(diagram?.edges).toBe(29 + 4);
     });
 
+    it('names with quotes, brackets and arrows render as text, not as Mermaid syntax', async () => {
+      const base = await tempFile('base.yaml', 'version: 1\ntables: {}\n');
+      const head = await tempFile(
+        'head.yaml',
+        `version: 1\ntables:\n  '"a]"" -->b"':\n    foreignKeys:\n      - { name: 'k"]; click x', columns: [c], references: { table: 'p%%{init}', columns: [id] } }\n`,
+      );
+      const review = await cli(['review', base, head, '--format', 'markdown']);
+      expect(review.code).toBe(0);
+      const [diagram] = (await renderComment(browser, review.stdout)).diagrams;
+      expect(diagram?.error).toBeUndefined();
+      expect(diagram?.labels).toContain('"k""]; click x"');
+      expect(diagram?.nodes).toBe(2 + 8);
+    });
+
     it('the check can fail: a diagram Mermaid cannot parse is reported', async () => {
       const rendered = await renderComment(browser, '```mermaid\nflowchart LR\n  a -->|"x| b\n```\n');
       expect(rendered.diagrams[0]?.error).toMatch(/Parse error|Error/);
