@@ -122,12 +122,9 @@ function yamlDiff(before: string, after: string): string {
     .trim()}\n`;
 }
 
-function tableReviews(
-  review: Omit<Review, 'tables' | 'hazards' | 'graph'>,
-  located: readonly ReviewedChange[],
-): TableReview[] {
-  const baseTexts = textsByTable(review.base);
-  const headTexts = textsByTable(review.head);
+function tableReviews(base: ReviewSide, head: ReviewSide, located: readonly ReviewedChange[]): TableReview[] {
+  const baseTexts = textsByTable(base);
+  const headTexts = textsByTable(head);
   const byTable = new Map<string, { table: TableRef; changes: ReviewedChange[] }>();
   for (const entry of located) {
     const table = changedKey(entry.change).table;
@@ -193,7 +190,7 @@ export function reviewSpecs(input: ReviewInput): Review {
     base,
     head,
     plan,
-    tables: tableReviews({ base, head, plan, denied }, located),
+    tables: tableReviews(base, head, located),
     hazards: planHazards(plan.steps),
     denied,
     graph: affectedGraph(full, REVIEW_GRAPH_LIMIT),
