@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'PLAN_STALE'
   | 'PLAN_FILE_INVALID'
   | 'MODELS_INVALID'
+  | 'GIT_FAILED'
   | 'USAGE';
 
 /** One problem found in a spec or a plan; many are reported together. */

@@ -16,7 +16,25 @@
  * ```
  */
 export type { ApplyEvent, ApplyResult } from './apply/apply.js';
-export { applySpec, checkSpecOffline, loadSpecFile, makePlan, pullSpec, verify } from './pipeline.js';
+export {
+  applySpec,
+  checkSpecOffline,
+  databaseGraph,
+  loadSpecFile,
+  makePlan,
+  pullSpec,
+  reviewAtRef,
+  reviewFiles,
+  specGraph,
+  verify,
+} from './pipeline.js';
+export type { ReviewOptions } from './pipeline.js';
+export type { Review, ReviewSide, TableReview, ReviewedChange } from './review/review.js';
+export type { KeyGraph, GraphEdge, EdgeStatus } from './graph/graph.js';
+export { renderReviewMarkdown } from './render/review-markdown.js';
+export { renderReviewJson } from './render/review-json.js';
+export { renderMermaid } from './render/mermaid.js';
+export { renderDot } from './render/dot.js';
 export type { ApplyOutcome, ApplySpecOptions, MakePlanOptions, PlanResult } from './pipeline.js';
 export { connect } from './db/connection.js';
 export type { Connection } from './db/connection.js';

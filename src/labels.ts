@@ -5,9 +5,12 @@ interface Named {
   readonly name: string;
 }
 
-/** `schema.table`, how messages name a table. */
+/**
+ * `schema.table`, how messages name a table; just `table` for the empty schema, which stands for the
+ * connection's database when a MySQL spec is read without one (`review`, offline `validate`).
+ */
 export function tableLabel(ref: Named): string {
-  return `${ref.schema}.${ref.name}`;
+  return ref.schema === '' ? ref.name : `${ref.schema}.${ref.name}`;
 }
 
 /** `schema.table.name`, how messages name a constraint. */

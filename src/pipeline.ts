@@ -11,6 +11,7 @@ import type { Connection } from './db/connection.js';
 import { withApplyLock } from './db/locks.js';
 import { diff } from './diff/diff.js';
 import { normalizedRules } from './engines/engine.js';
+import type { Engine } from './engines/engine.js';
 import { offlineEngine } from './engines/registry.js';
 import { FkdiffError, problemsError } from './errors.js';
 import { countOf } from './labels.js';
@@ -19,19 +20,26 @@ import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from 
 import type { HazardCode, Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import type { SavedPlan } from './planfile/read.js';
+import { keyGraph, type KeyGraph } from './graph/graph.js';
+import { readAtRef } from './review/git.js';
+import { reviewSpecs, type Review, type ReviewSide } from './review/review.js';
 import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
 
-/** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
-export async function loadSpecFile(file: string): Promise<RawSpec> {
-  let text: string;
+/** A spec file's text; undefined when `missingOk` and there is no such file. */
+async function readSpecText(file: string, missingOk: boolean): Promise<string | undefined> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (missingOk && code === 'ENOENT') return undefined;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
     throw new FkdiffError('SPEC_NOT_FOUND', `${file}: cannot read the spec (${reason})`, { cause: error });
   }
-  return parseSpec(text, file);
+}
+
+/** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
+export async function loadSpecFile(file: string): Promise<RawSpec> {
+  return parseSpec((await readSpecText(file, false)) ?? '', file);
 }
 
 /** The database's keys split into those the spec manages and those on excluded tables. */
@@ -110,9 +118,8 @@ export async function makePlan(
   return { ...scoped, plan };
 }
 
-/** The spec checked on its own, without a database: against the first registered engine. */
-export function checkSpecOffline(raw: RawSpec): Spec {
-  const engine = offlineEngine();
+/** The spec checked on its own, without a database: against `engine`, by default the first registered. */
+export function checkSpecOffline(raw: RawSpec, engine: Engine = offlineEngine()): Spec {
   // The default schema is unknown: govern every schema the file names, and the engine's default.
   const named = raw.tables.flatMap((table) => (table.ref.schema === undefined ? [] : [table.ref.schema]));
   const defaultSchema = engine.offlineSchema ?? named[0] ?? '';
@@ -229,4 +236,68 @@ export function applySpec(
     await verify(connection, raw);
     return { result, applied, elapsedMs: Date.now() - started };
   });
+}
+
+export interface ReviewOptions {
+  /** The dialect of the SQL and of the rules the specs are checked against. */
+  readonly engine: Engine;
+  /** Hazards to refuse, on top of the head's `policy.denyHazards`. */
+  readonly denyHazards: readonly HazardCode[];
+}
+
+function reviewSide(
+  file: string,
+  ref: string | undefined,
+  text: string | undefined,
+  engine: Engine,
+): ReviewSide {
+  if (text === undefined) return { file, ref, text, raw: undefined, spec: undefined };
+  const raw = parseSpec(text, file);
+  return { file, ref, text, raw, spec: checkSpecOffline(raw, engine) };
+}
+
+/** Two spec files compared without a database (`fkdiff review BASE HEAD`). */
+export async function reviewFiles(
+  baseFile: string,
+  headFile: string,
+  options: ReviewOptions,
+): Promise<Review> {
+  const [baseText, headText] = [await readSpecText(baseFile, false), await readSpecText(headFile, false)];
+  const head = reviewSide(headFile, undefined, headText, options.engine);
+  const base = reviewSide(baseFile, undefined, baseText, options.engine);
+  return reviewSpecs({ base, head, engine: options.engine, denyHazards: options.denyHazards });
+}
+
+/**
+ * The spec as it is at a git ref compared with the working tree's (`fkdiff review --base-ref REF`).
+ * A spec added or deleted in the branch is reviewed as all keys added or all dropped.
+ */
+export async function reviewAtRef(ref: string, file: string, options: ReviewOptions): Promise<Review> {
+  const headText = await readSpecText(file, true);
+  const baseText = await readAtRef(file, ref);
+  if (headText === undefined && baseText === undefined) {
+    throw new FkdiffError('SPEC_NOT_FOUND', `${file}: no such file in the working tree, nor at ${ref}`);
+  }
+  const head = reviewSide(file, undefined, headText, options.engine);
+  const base = reviewSide(`${ref}:${file}`, ref, baseText, options.engine);
+  return reviewSpecs({ base, head, engine: options.engine, denyHazards: options.denyHazards });
+}
+
+/** The keys a spec declares, as a graph (with the tables it declares but keys none of). */
+export function specGraph(raw: RawSpec): KeyGraph {
+  const engine = offlineEngine();
+  const spec = checkSpecOffline(raw, engine);
+  const keys = diff([], spec.foreignKeys, engine).flatMap((change) =>
+    change.kind === 'add' ? [change.fk] : [],
+  );
+  return keyGraph(keys.map((fk) => ({ fk, status: 'unchanged' as const })));
+}
+
+/** The keys of the connection's current schema, as a graph with every table of it. */
+export async function databaseGraph(connection: Connection): Promise<KeyGraph> {
+  const catalog = await connection.engine.introspect(connection, [connection.defaultSchema], []);
+  return keyGraph(
+    catalog.foreignKeys.map((fk) => ({ fk, status: 'unchanged' as const })),
+    catalog.tables.map((table) => table.ref),
+  );
 }

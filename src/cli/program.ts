@@ -17,6 +17,14 @@ import {
 import { readPlanFile, writePlanFile } from '../planfile/index.js';
 import { escapeUnsafe, renderMarkdown, renderSql, renderText, type OutputFormat } from '../render/index.js';
 import { parseDuration } from './duration.js';
+import { ENGINE_NAMES, offlineEngine } from '../engines/registry.js';
+import {
+  graphCommand,
+  REVIEW_FORMATS,
+  reviewCommand,
+  type GraphCommandOptions,
+  type ReviewCommandOptions,
+} from './review-command.js';
 import { settingHint } from './flags.js';
 import { confirm, useColor, type Io } from './io.js';
 
@@ -306,6 +314,45 @@ function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
   });
 }
 
+function addReviewCommand(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command('review')
+    .description('compare two versions of a spec without a database: changes, hazards, SQL, diagram')
+    .argument('[specs...]', 'BASE HEAD, or with --base-ref one spec (default: fkdiff.yaml)')
+    .option('--base-ref <ref>', 'the base is the spec as it is at this git ref')
+    .addOption(new Option('--format <format>', 'output format').choices(REVIEW_FORMATS).default('text'))
+    .addOption(
+      new Option('--dialect <dialect>', 'the SQL and rules of this engine')
+        .choices(ENGINE_NAMES)
+        .default(offlineEngine().name),
+    )
+    .option('--exit-code', 'exit 2 when keys change')
+    .option(
+      '--deny-hazards <codes>',
+      `exit 3 when the change holds these hazards (${HAZARD_CODES.join(', ')})`,
+      parseHazards,
+    )
+    .action(async (specs: string[], options: ReviewCommandOptions) => {
+      setExit(await reviewCommand(specs, options, io));
+    });
+}
+
+function addGraphCommand(program: Command, io: Io, setExit: SetExit): void {
+  program
+    .command('graph')
+    .description("draw the key graph of a spec, or of the database's current schema with --url")
+    .argument('[spec]', 'spec file (default: fkdiff.yaml, unless --url is given)')
+    .option('--url <url>', 'read the keys of this database instead of a spec')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'),
+    )
+    .option('--table <name>', 'only the neighbourhood of this table ("table" or "schema.table")')
+    .option('--depth <n>', 'with --table: how many keys away to go', '1')
+    .action(async (spec: string | undefined, options: GraphCommandOptions) => {
+      setExit(await graphCommand(spec, options, io));
+    });
+}
+
 export function buildProgram(io: Io, version: string, setExit: SetExit): Command {
   const program = new Command('fkdiff')
     .description(
@@ -323,5 +370,7 @@ export function buildProgram(io: Io, version: string, setExit: SetExit): Command
   addApplyCommand(program, io, setExit);
   addPullCommand(program, io, setExit);
   addValidateCommand(program, io, setExit);
+  addReviewCommand(program, io, setExit);
+  addGraphCommand(program, io, setExit);
   return program;
 }

@@ -11,7 +11,7 @@ import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
 /** Bumped on any change that an older reader would misread; the reader refuses other versions. */
 export const FORMAT_VERSION = 1;
 
-function tableJson(ref: TableRef): object {
+export function tableJson(ref: TableRef): object {
   return { schema: ref.schema, name: ref.name };
 }
 
@@ -33,11 +33,11 @@ function foreignKeyJson(fk: ForeignKey): object {
   return fields;
 }
 
-function sourceJson(source: SourceLocation | undefined): object | null {
+export function sourceJson(source: SourceLocation | undefined): object | null {
   return source ? { file: source.file, line: source.line, column: source.column } : null;
 }
 
-function changeJson(change: Change): object {
+export function changeJson(change: Change): object {
   switch (change.kind) {
     case 'add':
       return { kind: change.kind, fk: foreignKeyJson(change.fk), source: sourceJson(change.source) };

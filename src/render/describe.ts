@@ -1,6 +1,6 @@
 /** What the human formats (text, markdown) and the JSON summary say about a plan, computed once. */
 import { diffArrays } from 'diff';
-import type pc from 'picocolors';
+import pc from 'picocolors';
 import { groupBy } from '../collections.js';
 import { assertNever } from '../collections.js';
 import type { Setting } from '../model/settings.js';
@@ -14,6 +14,9 @@ import type { Summary } from '../model/summary.js';
 import { displayColumns, displayName, displayTable } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
+
+/** Colours that add nothing, for formats without them. */
+export const plainColors: Colors = pc.createColors(false);
 
 /** How the caller names a setting that avoids a hazard (the CLI: by its flag). */
 export type SettingHint = (setting: Setting) => string;

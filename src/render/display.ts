@@ -41,8 +41,9 @@ export function displayName(name: string): string {
   return `"${escapeUnsafe(name.replaceAll('\\', '\\\\').replaceAll('"', '""'))}"`;
 }
 
+/** `schema.table`; just `table` for the empty schema (a MySQL spec read without a database). */
 export function displayTable(ref: TableRef): string {
-  return `${displayName(ref.schema)}.${displayName(ref.name)}`;
+  return ref.schema === '' ? displayName(ref.name) : `${displayName(ref.schema)}.${displayName(ref.name)}`;
 }
 
 export function displayColumns(columns: readonly string[]): string {

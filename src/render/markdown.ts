@@ -1,15 +1,16 @@
-import pc from 'picocolors';
 import type { Engine } from '../engines/engine.js';
 import { countOf } from '../labels.js';
 import type { Change } from '../model/change.js';
 import { transactionGroups, type Plan } from '../model/plan.js';
-import { planHazards, summarize } from '../model/summary.js';
+import type { HazardCode } from '../model/plan.js';
+import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
 import {
   changeNames,
   changeTable,
   changeVerb,
   describeChange,
   hazardText,
+  plainColors,
   noChangesLine,
   summaryLine,
   type SettingHint,
@@ -28,14 +29,13 @@ export interface MarkdownOptions {
 }
 
 const HEADING = '### fkdiff plan';
-const plain = pc.createColors(false);
 
 function longestBacktickRun(text: string): number {
   return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
 }
 
 /** A code span that holds any text: the fence outgrows the text's backtick runs (CommonMark). */
-function code(text: string): string {
+export function code(text: string): string {
   const safe = escapeUnsafe(text);
   const fence = '`'.repeat(longestBacktickRun(safe) + 1);
   const pad = /^[` ]|[` ]$/.test(safe) ? ' ' : '';
@@ -43,8 +43,13 @@ function code(text: string): string {
 }
 
 /** Free text: punctuation that could start a link, emphasis, HTML, a mention or math is escaped. */
-function text(value: string): string {
+export function text(value: string): string {
   return escapeUnsafe(value).replace(/[\\`*_[\]<>|~&@#$!]/g, '\\$&');
+}
+
+/** Multi-line text (a script, a diff) with each line made safe, the line breaks kept. */
+export function escapeUnsafeLines(value: string): string {
+  return value.split('\n').map(escapeUnsafe).join('\n');
 }
 
 /** GFM splits table rows at `|` before anything else, code spans included. */
@@ -62,32 +67,50 @@ function constraintCell(change: Change): string {
 }
 
 function changeCell(change: Change): string {
-  const detail = describeChange(change, plain);
+  const detail = describeChange(change, plainColors);
   return cell(detail === '' ? changeVerb(change) : `${changeVerb(change)} ${code(detail)}`);
 }
 
-function changesTable(plan: Plan): readonly string[] {
+/** One row per change: table, constraint (old → new name), what changes (each field before → after). */
+export function changesTable(changes: readonly Change[]): readonly string[] {
   return [
     '| table | constraint | change |',
     '| --- | --- | --- |',
-    ...plan.changes.map(
+    ...changes.map(
       (change) =>
         `| ${cell(code(displayTable(changeTable(change))))} | ${constraintCell(change)} | ${changeCell(change)} |`,
     ),
   ];
 }
 
-function hazardsList(plan: Plan, hint: SettingHint | undefined): readonly string[] {
-  const hazards = planHazards(plan.steps);
+/** `#### Hazards` and one item per hazard; those in `denied` are marked so. */
+export function hazardsList(
+  hazards: readonly PlanHazard[],
+  hint: SettingHint | undefined,
+  denied: ReadonlySet<HazardCode> = new Set(),
+): readonly string[] {
   if (hazards.length === 0) return [];
   return [
     '#### Hazards',
     '',
-    ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazardText(hazard, hint))}`),
+    ...hazards.map(
+      (hazard) =>
+        `- **${hazard.code}**${denied.has(hazard.code) ? ' (denied by policy)' : ''}: ${text(hazardText(hazard, hint))}`,
+    ),
   ];
 }
 
-function sqlBlock(plan: Plan, options: MarkdownOptions): readonly string[] {
+/** A fenced code block that holds any text: the fence outgrows the text's backtick runs. */
+export function fenced(language: string, body: string): readonly string[] {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+  return [`${fence}${language}`, body, fence];
+}
+
+/** `#### SQL`, how many statements in how many transactions, and the script as `plan --format sql` prints it. */
+export function sqlBlock(
+  plan: Plan,
+  options: Pick<MarkdownOptions, 'engine' | 'lockTimeoutMs'>,
+): readonly string[] {
   const { engine } = options;
   const statements = countOf(plan.steps.length, 'statement');
   const transactions = transactionGroups(plan.steps).length;
@@ -95,9 +118,10 @@ function sqlBlock(plan: Plan, options: MarkdownOptions): readonly string[] {
   const atomicity = engine.capabilities.transactionalDdl
     ? `in ${countOf(transactions, 'transaction')}`
     : 'each committed on its own';
-  const script = renderSql(plan, { engine, lockTimeoutMs: options.lockTimeoutMs }).trimEnd();
-  const fence = '`'.repeat(Math.max(3, longestBacktickRun(script) + 1));
-  return ['#### SQL', '', `${statements}, ${atomicity}:`, '', `${fence}sql`, script, fence];
+  const script = escapeUnsafeLines(
+    renderSql(plan, { engine, lockTimeoutMs: options.lockTimeoutMs }).trimEnd(),
+  );
+  return ['#### SQL', '', `${statements}, ${atomicity}:`, '', ...fenced('sql', script)];
 }
 
 /** The plan as a pull-request comment: summary, a table of changes, hazards, and the SQL script. */
@@ -108,8 +132,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
       : [
           [HEADING],
           [summaryLine(summarize(plan.changes))],
-          changesTable(plan),
-          hazardsList(plan, options.hint),
+          changesTable(plan.changes),
+          hazardsList(planHazards(plan.steps), options.hint),
           sqlBlock(plan, options),
         ];
   return `${sections

@@ -4,7 +4,7 @@ import { assertNever } from '../collections.js';
 import type { TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
 import { transactionGroups, type Plan, type Step } from '../model/plan.js';
-import { planHazards, summarize } from '../model/summary.js';
+import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
 import {
   changeNames,
   changesByTable,
@@ -64,7 +64,7 @@ function paint(change: Change, c: Colors): (text: string) => string {
 }
 
 /** `+ add name (cols) → table (cols)`, `~ rename a → b`, `~ change name: on delete … → …`. */
-function changeLine(change: Change, c: Colors): string {
+export function changeLine(change: Change, c: Colors): string {
   const { name, newName } = changeNames(change);
   const subject =
     newName === undefined ? displayName(name) : `${displayName(name)} → ${displayName(newName)}`;
@@ -78,8 +78,11 @@ function tableSection(table: TableRef, changes: readonly Change[], c: Colors): r
   return [c.bold(displayTable(table)), ...changes.map((change) => changeLine(change, c))];
 }
 
-function hazardSection(plan: Plan, c: Colors, hint: SettingHint | undefined): readonly string[] {
-  const hazards = planHazards(plan.steps);
+export function hazardSection(
+  hazards: readonly PlanHazard[],
+  c: Colors,
+  hint: SettingHint | undefined,
+): readonly string[] {
   if (hazards.length === 0) return [];
   return [
     c.bold('Hazards:'),
@@ -103,7 +106,7 @@ function statementLines({ step, number }: NumberedStep, width: number): readonly
     .map((line, index) => INDENT + (index === 0 ? label : ' '.repeat(label.length)) + escapeUnsafe(line));
 }
 
-function sqlSection(plan: Plan, engine: Engine, c: Colors): readonly string[] {
+export function sqlSection(plan: Plan, engine: Engine, c: Colors): readonly string[] {
   const width = String(plan.steps.length).length;
   const steps = plan.steps.map((step, index) => ({ step, number: index + 1, transaction: step.transaction }));
   const body = engine.capabilities.transactionalDdl
@@ -122,7 +125,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const sections = [
     [summaryLine(summarize(plan.changes))],
     ...changesByTable(plan.changes).map(([table, changes]) => tableSection(table, changes, c)),
-    hazardSection(plan, c, options.hint),
+    hazardSection(planHazards(plan.steps), c, options.hint),
     sqlSection(plan, options.engine, c),
   ];
   return `${sections

@@ -13,8 +13,11 @@ export function quoteIdentifier(name: string): string {
 }
 
 /** Always qualified with the database, so that cross-database keys and the statements never depend on USE. */
+/** Qualified, except in the empty schema: the connection's database, for a spec reviewed without one. */
 export function quoteTable(ref: TableRef): string {
-  return `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.name)}`;
+  return ref.schema === ''
+    ? quoteIdentifier(ref.name)
+    : `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.name)}`;
 }
 
 function columnList(columns: readonly string[]): string {
