@@ -266,6 +266,12 @@ const modelsOption = (): Option =>
     "the desired keys from a module exporting a Sequelize instance (or a function or promise returning one), as sync() creates them; without --url, connects through the module's instance",
   );
 
+const unconstrainedOption = (): Option =>
+  new Option(
+    '--include-unconstrained',
+    'with --models: also declare the keys of associations with constraints: false',
+  );
+
 /** A command that reads a spec and connects: `fkdiff NAME [spec] --url URL`. */
 function specCommand(program: Command, name: string, description: string): Command {
   return program
@@ -287,6 +293,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
       'also write the plan as JSON, for apply --plan; with --format sequelize-migration, write the migration there instead (a directory: <timestamp>-fkdiff.cjs in it)',
     )
     .addOption(modelsOption())
+    .addOption(unconstrainedOption())
     .option(
       '--lock-timeout <duration>',
       'longest wait for a table lock (data check; the sql format sets it as apply would)',
@@ -305,6 +312,7 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('-y, --yes', 'apply without asking')
     .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
     .addOption(modelsOption())
+    .addOption(unconstrainedOption())
     .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
@@ -331,10 +339,7 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .addOption(modelsOption())
-    .option(
-      '--include-unconstrained',
-      'with --models: also declare the keys of associations with constraints: false',
-    )
+    .addOption(unconstrainedOption())
     .action(async (options: PullCommandOptions) => {
       setExit(await pullCommand(options, io));
     });

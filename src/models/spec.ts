@@ -111,8 +111,7 @@ function referencedTable(
 ): ParsedTableRef {
   const target = typeof references === 'string' ? references : references.model;
   if (target === undefined) return { schema: undefined, name: owning.name };
-  const name: TableName =
-    typeof target === 'function' ? ((target as AnyModel).getTableName()) : target;
+  const name: TableName = typeof target === 'function' ? (target as AnyModel).getTableName() : target;
   // An unqualified name is resolved in the owning table's schema, as the spec reads it too.
   return tableRef(name, context);
 }
