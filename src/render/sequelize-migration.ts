@@ -168,10 +168,18 @@ export function renderSequelizeMigration(plan: Plan, options: SequelizeMigration
     '// up makes the foreign keys match the spec; down puts them back as they were when this file was made.',
     '// Runs with sequelize-cli (db:migrate, db:migrate:undo) or umzug; needs nothing from fkdiff.',
   ];
-  const exports = `/** @type {{ up: (queryInterface: import('sequelize').QueryInterface) => Promise<void>, down: (queryInterface: import('sequelize').QueryInterface) => Promise<void> }} */
+  const exports = `/**
+ * sequelize-cli calls up(queryInterface, Sequelize); umzug's default resolver calls up({ name, path,
+ * context }): the context may be the queryInterface or the Sequelize instance.
+ */
+function queryInterfaceOf(argument) {
+  const given = argument && argument.context !== undefined ? argument.context : argument;
+  return given && typeof given.getQueryInterface === 'function' ? given.getQueryInterface() : given;
+}
+
 module.exports = {
-  up: (queryInterface) => run(queryInterface, up),
-  down: (queryInterface) => run(queryInterface, down),
+  up: (argument) => run(queryInterfaceOf(argument), up),
+  down: (argument) => run(queryInterfaceOf(argument), down),
 };`;
   return `${[
     `'use strict';\n${header.join('\n')}`,
