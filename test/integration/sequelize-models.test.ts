@@ -134,6 +134,30 @@ describe.each(KINDS)('Sequelize models on %s', (kind) => {
     });
   });
 
+  it.skipIf(!available(kind))(
+    'sync({ alter: true }) drops and re-adds the keys on every run; the models plan stays empty',
+    async () => {
+      const module = fixture('cycle.cjs');
+      await synced(module);
+      const sequelize = await loadModels(module, process.cwd());
+      const statements: string[] = [];
+      try {
+        for (const run of [1, 2]) {
+          statements.length = 0;
+          await sequelize.sync({ alter: true, logging: (sql: string) => statements.push(sql) });
+          const dropped = statements.filter((sql) => /DROP (CONSTRAINT|FOREIGN KEY)/i.test(sql));
+          // The one key sync() created, profiles.created_by_user_id, is dropped and re-added each run.
+          expect(dropped, `run ${run}`).toHaveLength(1);
+          expect(statements.some((sql) => /REFERENCES/i.test(sql))).toBe(true);
+        }
+      } finally {
+        await sequelize.close();
+      }
+      // Re-added under the name the server gives it, so the models still match the database.
+      expect(await cli(['plan', '--models', module, '--exit-code'])).toMatchObject({ code: 0 });
+    },
+  );
+
   it.skipIf(!available(kind))('names a model whose association targets another instance', async () => {
     const module = fixture('foreign-target.cjs');
     const result = await cli(['plan', '--models', module]);
