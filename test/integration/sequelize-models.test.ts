@@ -83,6 +83,13 @@ describe.each(KINDS)('Sequelize models on %s', (kind) => {
     expect(await cli(['plan', '--models', module, '--exit-code'])).toMatchObject({ code: 0 });
   });
 
+  it.skipIf(!available(kind))('names a key as the server shortens a long name', async () => {
+    const module = fixture('long-names.cjs');
+    await synced(module);
+    const pulled = await cli(['pull', '--url', db.url]);
+    expect((await cli(['pull', '--models', module])).stdout).toBe(pulled.stdout);
+  });
+
   it.skipIf(!available(kind))(
     'leaves constraints: false keys out unless asked, and converges the seed cycle',
     async () => {
