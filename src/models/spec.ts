@@ -15,7 +15,7 @@ export interface ModelsSpecOptions {
   /** The module's name, for messages and as the spec's file. */
   readonly module: string;
   /** The engine serving the instance's dialect: it names the keys the server creates. */
-  readonly engine: Pick<Engine, 'sequelize'>;
+  readonly engine: Pick<Engine, 'sequelize' | 'capabilities'>;
   /** The connection's current schema: governed along with every schema a model names. */
   readonly defaultSchema: string;
   /** Also declare the keys of associations with `constraints: false`, which `sync()` leaves out. */
@@ -84,6 +84,33 @@ interface KeyDraft {
   readonly referencedColumn: string;
   readonly onDelete: ReferentialAction | undefined;
   readonly onUpdate: ReferentialAction | undefined;
+  readonly deferral?: Deferral | undefined;
+}
+
+interface Deferral {
+  readonly deferrable: boolean;
+  readonly initiallyDeferred: boolean;
+}
+
+/** `references.deferrable` (PostgreSQL's generator writes it; MySQL's ignores it), by its SQL. */
+function readDeferral(value: unknown, context: Context): Deferral | undefined {
+  const given = typeof value === 'function' || (typeof value === 'object' && value !== null);
+  if (!context.engine.capabilities.deferrable || !given) return undefined;
+  let sql: unknown;
+  try {
+    sql = (value as { toString(): unknown }).toString();
+  } catch {
+    // SET_DEFERRED / SET_IMMEDIATE need a query generator: they are for transactions, not keys.
+    return undefined;
+  }
+  switch (sql) {
+    case 'DEFERRABLE INITIALLY DEFERRED':
+      return { deferrable: true, initiallyDeferred: true };
+    case 'DEFERRABLE INITIALLY IMMEDIATE':
+      return { deferrable: true, initiallyDeferred: false };
+    default:
+      return undefined;
+  }
 }
 
 function rawKey(draft: KeyDraft, context: Context): RawForeignKey {
@@ -96,8 +123,9 @@ function rawKey(draft: KeyDraft, context: Context): RawForeignKey {
     referencedColumns: [draft.referencedColumn],
     onDelete: draft.onDelete,
     onUpdate: draft.onUpdate,
-    deferrable: undefined,
-    initiallyDeferred: undefined,
+    deferrable: draft.deferral === undefined ? undefined : { value: draft.deferral.deferrable, source },
+    initiallyDeferred:
+      draft.deferral === undefined ? undefined : { value: draft.deferral.initiallyDeferred, source },
     match: undefined,
     notValid: undefined,
   };
@@ -133,6 +161,7 @@ function syncedKeys(model: AnyModel, context: Context): RawForeignKey[] {
       referencedColumn: key ?? 'id',
       onDelete: readAction(options.onDelete, where, context),
       onUpdate: readAction(options.onUpdate, where, context),
+      deferral: typeof references === 'string' ? undefined : readDeferral(references.deferrable, context),
     };
     keys.push(rawKey(draft, context));
   }
