@@ -248,6 +248,8 @@ Examples:
   $ fkdiff apply --yes --lock-timeout 3s
   $ fkdiff apply --plan plan.json        # apply exactly the plan saved by "plan --out plan.json"
   $ fkdiff plan --url pglite:./.data     # embedded PostgreSQL, no server needed
+  $ fkdiff plan --format sequelize-migration --out migrations/   # a sequelize-cli / umzug migration
+  $ fkdiff plan --models ./models/index.js --exit-code            # do the database's keys match the models?
 
 Exit codes: 0 success, 1 error, 2 changes pending (--exit-code), 3 denied hazard.
 `;
