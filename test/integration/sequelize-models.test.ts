@@ -150,8 +150,20 @@ describe.each(KINDS)('Sequelize models on %s', (kind) => {
       const module = fixture('cycle.cjs');
       await synced(module);
       const sequelize = await loadModels(module, process.cwd());
+      const synchronizedName = kind === 'postgres' ? 'profiles_created_by_user_id_fkey' : 'profiles_ibfk_1';
       const statements: string[] = [];
       try {
+        // A custom name given by hand...
+        const qi = sequelize.getQueryInterface();
+        await qi.removeConstraint('profiles', synchronizedName);
+        await qi.addConstraint('profiles', {
+          fields: ['created_by_user_id'],
+          type: 'foreign key',
+          name: 'profile_creator_fk',
+          references: { table: 'users', field: 'id' },
+          onDelete: 'NO ACTION',
+          onUpdate: 'CASCADE',
+        });
         for (const run of [1, 2]) {
           statements.length = 0;
           await sequelize.sync({ alter: true, logging: (sql: string) => statements.push(sql) });
@@ -163,7 +175,10 @@ describe.each(KINDS)('Sequelize models on %s', (kind) => {
       } finally {
         await sequelize.close();
       }
-      // Re-added under the name the server gives it, so the models still match the database.
+      // ...is replaced: re-added under the name the server gives it, so the models match again.
+      const pulled = (await cli(['pull', '--url', db.url])).stdout;
+      expect(pulled).toContain(`name: ${synchronizedName}\n`);
+      expect(pulled).not.toContain('profile_creator_fk');
       expect(await cli(['plan', '--models', module, '--exit-code'])).toMatchObject({ code: 0 });
     },
   );
