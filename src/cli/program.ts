@@ -265,7 +265,7 @@ const onlineOption = (): Option =>
 const modelsOption = (): Option =>
   new Option(
     '--models <module>',
-    "the desired keys from a module exporting a Sequelize instance (or a function or promise returning one), as sync() creates them; without --url, connects through the module's instance",
+    "the desired keys from a module exporting a Sequelize instance (or a function or promise returning one), as sync() creates them; without --url or $DATABASE_URL, connects through the module's instance",
   );
 
 const unconstrainedOption = (): Option =>
