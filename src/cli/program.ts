@@ -126,7 +126,9 @@ async function planCommand(specFile: string, options: PlanCommandOptions, io: Io
     const text = render(options.format, result, io, lockTimeoutMs);
     if (options.format === 'sequelize-migration' && options.out !== undefined) {
       const file = await writeMigration(options.out, text, new Date());
-      io.stdout.write(`Wrote a migration of ${countOf(result.plan.steps.length, 'step')} to ${file}.\n`);
+      io.stdout.write(
+        `Wrote a migration of ${countOf(result.plan.steps.length, 'step')} to ${escapeUnsafe(file)}.\n`,
+      );
     } else {
       io.stdout.write(text);
       if (options.out !== undefined) await writeFile(options.out, writePlanFile(result.plan));

@@ -150,7 +150,7 @@ function instanceDisplay(sequelize: Sequelize): string {
  * A connection over the caller's own Sequelize instance: its pool, its settings; no second
  * connection, and `close` leaves the instance open (it is the caller's to close).
  */
-const ENGINE_DIALECTS = (): string =>
+const servedDialects = (): string =>
   ENGINE_NAMES.flatMap((name) => engineFor(name).sequelize.dialects).join(', ');
 
 export async function connectSequelize(sequelize: Sequelize): Promise<Connection> {
@@ -159,7 +159,7 @@ export async function connectSequelize(sequelize: Sequelize): Promise<Connection
   if (engine === undefined) {
     throw new FkdiffError(
       'CONNECTION_FAILED',
-      `Sequelize dialect ${escapeUnsafe(dialect)} is not supported: use ${ENGINE_DIALECTS()}`,
+      `Sequelize dialect ${escapeUnsafe(dialect)} is not supported: use ${servedDialects()}`,
     );
   }
   const display = redactUrls(instanceDisplay(sequelize));
