@@ -14,6 +14,14 @@
  *   await connection.close();
  * }
  * ```
+ *
+ * In a Sequelize app, with the app's own instance (nothing to close):
+ *
+ * ```ts
+ * await sequelize.sync();
+ * const fk = await fkdiffFor(sequelize);
+ * await fk.apply(await fk.loadSpec({ models: true, includeUnconstrained: true }));
+ * ```
  */
 export type { ApplyEvent, ApplyResult } from './apply/apply.js';
 export {
@@ -36,7 +44,13 @@ export { renderReviewJson } from './render/review-json.js';
 export { renderMermaid } from './render/mermaid.js';
 export { renderDot } from './render/dot.js';
 export type { ApplyOutcome, ApplySpecOptions, MakePlanOptions, PlanResult } from './pipeline.js';
-export { connect } from './db/connection.js';
+export { connect, connectSequelize } from './db/connection.js';
+export { fkdiffFor } from './with-sequelize.js';
+export type { SequelizeFkdiff, SpecInput } from './with-sequelize.js';
+export { loadModels, modelsSpec } from './models/index.js';
+export type { ModelsSpecOptions } from './models/index.js';
+export { pullModels, specFromModels } from './pipeline.js';
+export type { ModelsOptions } from './pipeline.js';
 export type { Connection } from './db/connection.js';
 export { engineFor, ENGINE_NAMES } from './engines/registry.js';
 export type { EngineName } from './engines/registry.js';
@@ -51,7 +65,13 @@ export type { Hazard, HazardCode, Plan, Step, StepAction } from './model/plan.js
 export { planChanges } from './plan/plan.js';
 export { readPlanFile, writePlanFile } from './planfile/index.js';
 export type { SavedPlan } from './planfile/index.js';
-export { renderMarkdown, renderSql, renderText } from './render/index.js';
+export {
+  migrationFileName,
+  renderMarkdown,
+  renderSequelizeMigration,
+  renderSql,
+  renderText,
+} from './render/index.js';
 export type { OutputFormat } from './render/index.js';
 export { parseSpec, resolveSpec, writeSpec } from './spec/index.js';
 export type { RawSpec, Spec } from './spec/index.js';

@@ -3,6 +3,7 @@
  * verify. The CLI calls these and only parses flags, asks, prints and exits.
  */
 import { readFile } from 'node:fs/promises';
+import type { Sequelize } from 'sequelize';
 import { applySteps, type ApplyEvent, type ApplyResult } from './apply/apply.js';
 import { checkData } from './checks/data-check.js';
 import { partitionProblems } from './checks/partitions.js';
@@ -18,6 +19,7 @@ import { countOf } from './labels.js';
 import type { Change } from './model/change.js';
 import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from './model/catalog.js';
 import type { HazardCode, Plan } from './model/plan.js';
+import { modelsSpec } from './models/index.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import type { SavedPlan } from './planfile/read.js';
 import { keyGraph, type KeyGraph } from './graph/graph.js';
@@ -144,6 +146,37 @@ export async function pullSpec(
     { ...catalog, foreignKeys },
     { schemas: governed, defaultSchema: connection.defaultSchema },
   );
+  return { text, foreignKeys: foreignKeys.length };
+}
+
+export interface ModelsOptions {
+  /** The module's name, for messages and as the spec's file. */
+  readonly module: string;
+  /** Also declare the keys of associations with `constraints: false`. */
+  readonly includeUnconstrained: boolean;
+}
+
+/** The keys of a Sequelize instance's models, as `sync()` creates them on this connection's engine. */
+export function specFromModels(
+  connection: Connection,
+  sequelize: Sequelize,
+  options: ModelsOptions,
+): RawSpec {
+  return modelsSpec(sequelize, {
+    ...options,
+    engine: connection.engine,
+    defaultSchema: connection.defaultSchema,
+  });
+}
+
+/** `pullSpec` for models: their keys as spec text, such that a plan of it after `sync()` is empty. */
+export function pullModels(
+  connection: Connection,
+  raw: RawSpec,
+): { readonly text: string; readonly foreignKeys: number } {
+  const spec = resolveSpec(raw, { dialect: connection.engine, defaultSchema: connection.defaultSchema });
+  const foreignKeys = spec.foreignKeys.map(({ source: _source, ...fk }) => fk);
+  const text = writeSpec({ foreignKeys }, { schemas: spec.schemas, defaultSchema: connection.defaultSchema });
   return { text, foreignKeys: foreignKeys.length };
 }
 

@@ -11,11 +11,19 @@ import {
   checkSpecOffline,
   loadSpecFile,
   makePlan,
+  pullModels,
   pullSpec,
   type PlanResult,
 } from '../pipeline.js';
 import { readPlanFile, writePlanFile } from '../planfile/index.js';
-import { escapeUnsafe, renderMarkdown, renderSql, renderText, type OutputFormat } from '../render/index.js';
+import {
+  escapeUnsafe,
+  renderMarkdown,
+  renderSequelizeMigration,
+  renderSql,
+  renderText,
+  type OutputFormat,
+} from '../render/index.js';
 import { parseDuration } from './duration.js';
 import { ENGINE_NAMES, offlineEngine } from '../engines/registry.js';
 import {
@@ -27,6 +35,7 @@ import {
 } from './review-command.js';
 import { settingHint } from './flags.js';
 import { confirm, useColor, type Io } from './io.js';
+import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
 const DEFAULT_LOCK_TIMEOUT = '5s';
@@ -35,7 +44,7 @@ interface ConnectionOptions {
   readonly url?: string;
 }
 
-interface PlanCommandOptions extends ConnectionOptions {
+interface PlanCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly checkData: boolean;
   readonly format: OutputFormat;
   readonly lockTimeout: string;
@@ -44,7 +53,7 @@ interface PlanCommandOptions extends ConnectionOptions {
   readonly online?: boolean;
 }
 
-interface ApplyCommandOptions extends ConnectionOptions {
+interface ApplyCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly checkData: boolean;
   readonly yes?: boolean;
   readonly plan?: string;
@@ -54,7 +63,7 @@ interface ApplyCommandOptions extends ConnectionOptions {
   readonly denyHazards?: readonly HazardCode[];
 }
 
-interface PullCommandOptions extends ConnectionOptions {
+interface PullCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly schema?: readonly string[];
   readonly output?: string;
 }
@@ -109,20 +118,29 @@ function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs:
       return writePlanFile(plan);
     case 'markdown':
       return renderMarkdown(plan, { engine, managedCount, lockTimeoutMs, hint: settingHint });
+    case 'sequelize-migration':
+      return renderSequelizeMigration(plan, { engine });
   }
 }
 
 async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
-  const raw = await loadSpecFile(specFile);
-  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
+  return withSpecSource(specFile, options, options.url ?? io.env.DATABASE_URL, async (connection, raw) => {
     const result = await makePlan(connection, raw, {
       online: options.online ?? false,
       checkData: options.checkData,
       lockTimeoutMs,
     });
-    io.stdout.write(render(options.format, result, io, lockTimeoutMs));
-    if (options.out !== undefined) await writeFile(options.out, writePlanFile(result.plan));
+    const text = render(options.format, result, io, lockTimeoutMs);
+    if (options.format === 'sequelize-migration' && options.out !== undefined) {
+      const file = await writeMigration(options.out, text, new Date());
+      io.stdout.write(
+        `Wrote a migration of ${countOf(result.plan.steps.length, 'step')} to ${escapeUnsafe(file)}.\n`,
+      );
+    } else {
+      io.stdout.write(text);
+      if (options.out !== undefined) await writeFile(options.out, writePlanFile(result.plan));
+    }
     return options.exitCode === true && result.plan.steps.length > 0 ? EXIT.pending : EXIT.ok;
   });
 }
@@ -160,10 +178,9 @@ function confirmation(
 async function applyCommand(specFile: string, options: ApplyCommandOptions, io: Io): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
   const lockWaitMs = parseDuration(options.lockWait, '--lock-wait');
-  const raw = await loadSpecFile(specFile);
   const savedPlan =
     options.plan === undefined ? undefined : readPlanFile(await readFile(options.plan, 'utf8'), options.plan);
-  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
+  return withSpecSource(specFile, options, options.url ?? io.env.DATABASE_URL, async (connection, raw) => {
     const outcome = await applySpec(connection, raw, {
       online: options.online ?? false,
       checkData: options.checkData,
@@ -184,16 +201,29 @@ async function applyCommand(specFile: string, options: ApplyCommandOptions, io: 
   });
 }
 
+async function writePulled(
+  pulled: { readonly text: string; readonly foreignKeys: number },
+  options: PullCommandOptions,
+  io: Io,
+): Promise<number> {
+  if (options.output === undefined) io.stdout.write(pulled.text);
+  else {
+    await writeFile(options.output, pulled.text);
+    io.stdout.write(`Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
+  }
+  return EXIT.ok;
+}
+
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
-  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const pulled = await pullSpec(connection, options.schema ?? []);
-    if (options.output === undefined) io.stdout.write(pulled.text);
-    else {
-      await writeFile(options.output, pulled.text);
-      io.stdout.write(`Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
-    }
-    return EXIT.ok;
-  });
+  const url = options.url ?? io.env.DATABASE_URL;
+  if (options.models !== undefined) {
+    return withSpecSource(DEFAULT_SPEC, options, url, (connection, raw) =>
+      writePulled(pullModels(connection, raw), options, io),
+    );
+  }
+  return withConnection(url, async (connection) =>
+    writePulled(await pullSpec(connection, options.schema ?? []), options, io),
+  );
 }
 
 async function validateCommand(specFile: string, options: ConnectionOptions, io: Io): Promise<number> {
@@ -228,6 +258,8 @@ Examples:
   $ fkdiff apply --yes --lock-timeout 3s
   $ fkdiff apply --plan plan.json        # apply exactly the plan saved by "plan --out plan.json"
   $ fkdiff plan --url pglite:./.data     # embedded PostgreSQL, no server needed
+  $ fkdiff plan --format sequelize-migration --out migrations/   # a sequelize-cli / umzug migration
+  $ fkdiff plan --models ./models/index.js --exit-code            # do the database's keys match the models?
 
 Exit codes: 0 success, 1 error, 2 changes pending (--exit-code), 3 denied hazard.
 `;
@@ -239,6 +271,18 @@ const checkDataOption = (): Option =>
   new Option('--no-check-data', 'do not look for existing rows that would make an add or a validation fail');
 const onlineOption = (): Option =>
   new Option('--online', 'add keys NOT VALID and validate them in separate transactions (PostgreSQL)');
+
+const modelsOption = (): Option =>
+  new Option(
+    '--models <module>',
+    "the desired keys from a module exporting a Sequelize instance (or a function or promise returning one), as sync() creates them; without --url or $DATABASE_URL, connects through the module's instance",
+  );
+
+const unconstrainedOption = (): Option =>
+  new Option(
+    '--include-unconstrained',
+    'with --models: also declare the keys of associations with constraints: false',
+  );
 
 /** A command that reads a spec and connects: `fkdiff NAME [spec] --url URL`. */
 function specCommand(program: Command, name: string, description: string): Command {
@@ -253,10 +297,15 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
   specCommand(program, 'plan', 'show the steps that would make the database match the spec')
     .addOption(
       new Option('--format <format>', 'output format')
-        .choices(['text', 'sql', 'json', 'markdown'])
+        .choices(['text', 'sql', 'json', 'markdown', 'sequelize-migration'])
         .default('text'),
     )
-    .option('--out <file>', 'also write the plan as JSON, for apply --plan')
+    .option(
+      '--out <file>',
+      'also write the plan as JSON, for apply --plan; with --format sequelize-migration, write the migration there instead (a directory: <timestamp>-fkdiff.cjs in it)',
+    )
+    .addOption(modelsOption())
+    .addOption(unconstrainedOption())
     .option(
       '--lock-timeout <duration>',
       'longest wait for a table lock (data check; the sql format sets it as apply would)',
@@ -274,6 +323,8 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
   specCommand(program, 'apply', 'make the database match the spec')
     .option('-y, --yes', 'apply without asking')
     .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
+    .addOption(modelsOption())
+    .addOption(unconstrainedOption())
     .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
@@ -299,6 +350,8 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
       collect,
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .addOption(modelsOption())
+    .addOption(unconstrainedOption())
     .action(async (options: PullCommandOptions) => {
       setExit(await pullCommand(options, io));
     });

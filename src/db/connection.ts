@@ -1,6 +1,8 @@
 import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
 import type { Engine, ServerSettings, Session } from '../engines/engine.js';
+import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
+import { escapeUnsafe } from '../render/display.js';
 import { parseTarget, redactUrls, type Target } from './url.js';
 
 export type { Session } from '../engines/engine.js';
@@ -94,38 +96,76 @@ export function driverMessage(error: unknown): string {
   return redactUrls(String(error));
 }
 
+/** The session's current schema and the server's version, or CONNECTION_FAILED. */
+async function connectionOn(
+  sequelize: Sequelize,
+  engine: Engine,
+  display: string,
+  close: () => Promise<void>,
+): Promise<Connection> {
+  const base = sessionOn(sequelize, undefined);
+  const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);
+  const defaultSchema = info?.schema;
+  if (defaultSchema === undefined || defaultSchema === null || defaultSchema === '') {
+    throw new FkdiffError('CONNECTION_FAILED', `${display}: the connection has no current schema`);
+  }
+  return {
+    ...base,
+    engine,
+    display,
+    defaultSchema,
+    serverVersion: info?.version ?? '',
+    transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
+    close,
+  };
+}
+
+function connectionFailed(display: string, error: unknown): FkdiffError {
+  if (error instanceof FkdiffError) return error;
+  return new FkdiffError('CONNECTION_FAILED', `cannot connect to ${display}: ${driverMessage(error)}`, {
+    cause: error,
+  });
+}
+
 export async function connect(url: string | undefined): Promise<Connection> {
   const target = parseTarget(url);
-  const { engine } = target;
   let endpoint: Endpoint | undefined;
   try {
     endpoint = await openEndpoint(target);
-    const { sequelize } = endpoint;
-    const base = sessionOn(sequelize, undefined);
-    const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);
-    const defaultSchema = info?.schema;
-    if (defaultSchema === undefined || defaultSchema === null || defaultSchema === '') {
-      throw new FkdiffError('CONNECTION_FAILED', `${target.display}: the connection has no current schema`);
-    }
-    const stop = endpoint.stop;
-    return {
-      ...base,
-      engine,
-      display: target.display,
-      defaultSchema,
-      serverVersion: info?.version ?? '',
-      transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
-      close: stop,
-    };
+    return await connectionOn(endpoint.sequelize, target.engine, target.display, endpoint.stop);
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);
-    if (error instanceof FkdiffError) throw error;
+    throw connectionFailed(target.display, error);
+  }
+}
+
+/** How a caller's instance is named in messages: dialect, host and database, never the password. */
+function instanceDisplay(sequelize: Sequelize): string {
+  const { host, port, database } = sequelize.config;
+  const where = host === undefined ? '' : `${host}${port === undefined ? '' : `:${port}`}`;
+  return `${sequelize.getDialect()}://${where}/${database}`;
+}
+
+/**
+ * A connection over the caller's own Sequelize instance: its pool, its settings; no second
+ * connection, and `close` leaves the instance open (it is the caller's to close).
+ */
+const servedDialects = (): string =>
+  ENGINE_NAMES.flatMap((name) => engineFor(name).sequelize.dialects).join(', ');
+
+export async function connectSequelize(sequelize: Sequelize): Promise<Connection> {
+  const dialect = sequelize.getDialect();
+  const engine = engineForSequelizeDialect(dialect);
+  if (engine === undefined) {
     throw new FkdiffError(
       'CONNECTION_FAILED',
-      `cannot connect to ${target.display}: ${driverMessage(error)}`,
-      {
-        cause: error,
-      },
+      `Sequelize dialect ${escapeUnsafe(dialect)} is not supported: use ${servedDialects()}`,
     );
+  }
+  const display = redactUrls(instanceDisplay(sequelize));
+  try {
+    return await connectionOn(sequelize, engine, display, () => Promise.resolve());
+  } catch (error) {
+    throw connectionFailed(display, error);
   }
 }

@@ -124,6 +124,17 @@ export interface PlanningHooks {
   ): (table: TableRef, columns: readonly string[], name: string) => boolean;
 }
 
+/** How Sequelize (v6) names this engine, and the keys its `sync()` creates without a name. */
+export interface SequelizeRules {
+  /** The `sequelize.getDialect()` values this engine serves. */
+  readonly dialects: readonly string[];
+  /**
+   * The name the server gives the key `sync()` declares inline on `column`; `ordinal` counts the
+   * table's keys from 1 in attribute order.
+   */
+  syncConstraintName(table: string, column: string, ordinal: number): string;
+}
+
 /** Everything one database engine knows. All SQL text comes from an engine's folder. */
 export interface Engine {
   readonly name: EngineName;
@@ -132,6 +143,7 @@ export interface Engine {
   /** Sequelize's dialect and driver options for a server connection. */
   sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions;
   readonly embedded: EmbeddedTransport | undefined;
+  readonly sequelize: SequelizeRules;
   readonly session: SessionRules;
   /**
    * The foreign keys of the tables in `schemas`, with the tables, columns and keys of `schemas`

@@ -44,3 +44,8 @@ export function urlForms(): string {
 export function offlineEngine(): Engine {
   return engineFor(ENGINE_NAMES[0]);
 }
+
+/** The engine serving a Sequelize instance of this dialect (`sequelize.getDialect()`), if any. */
+export function engineForSequelizeDialect(dialect: string): Engine | undefined {
+  return ALL.find((engine) => engine.sequelize.dialects.includes(dialect));
+}

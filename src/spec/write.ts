@@ -1,8 +1,8 @@
 import { Document, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
 import { groupBy } from '../collections.js';
-import { compareForeignKeys, tableKey } from '../model/catalog.js';
-import type { Catalog, ForeignKey } from '../model/catalog.js';
+import { compareStrings, compareTables, tableKey } from '../model/catalog.js';
+import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
 import type { KeyField } from '../model/fields.js';
 import { SCHEMA_ID } from './schema.js';
 import { fitsShortReference, formatShortReference, formatTableRef } from './table-ref.js';
@@ -18,12 +18,24 @@ export interface WriteOptions {
  * The catalog's foreign keys as spec text (`fkdiff pull`). Deterministic, and it reads back
  * (parseSpec, then resolveSpec) to exactly the same keys. Fields equal to their default are left out.
  */
-export function writeSpec(catalog: Catalog, options: WriteOptions): string {
+/** A key as written: from the catalog, or desired without a name (`pull --models`). */
+export type WrittenForeignKey = ForeignKey | Omit<DesiredForeignKey, 'source'>;
+
+function compareWritten(a: WrittenForeignKey, b: WrittenForeignKey): number {
+  const byName =
+    compareStrings(a.name ?? '', b.name ?? '') || compareStrings(a.columns.join(), b.columns.join());
+  return compareTables(a.table, b.table) || byName;
+}
+
+export function writeSpec(
+  catalog: { readonly foreignKeys: readonly WrittenForeignKey[] },
+  options: WriteOptions,
+): string {
   const schemas = options.schemas.length > 0 ? options.schemas : [options.defaultSchema];
   const owningSchema = schemas[0] ?? options.defaultSchema;
   const document = new Document();
   const tables = new YAMLMap();
-  const byTable = groupBy([...catalog.foreignKeys].sort(compareForeignKeys), (fk) => tableKey(fk.table));
+  const byTable = groupBy([...catalog.foreignKeys].sort(compareWritten), (fk) => tableKey(fk.table));
   for (const [index, group] of [...byTable.values()].entries()) {
     const [first] = group;
     if (first === undefined) continue;
@@ -41,7 +53,7 @@ export function writeSpec(catalog: Catalog, options: WriteOptions): string {
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
-function foreignKeyNode(document: Document, fk: ForeignKey): Node {
+function foreignKeyNode(document: Document, fk: WrittenForeignKey): Node {
   // Referenced tables are written relative to the owning table's schema, as the spec reads them.
   const referenced: ParsedTableRef =
     fk.referencedTable.schema === fk.table.schema

@@ -12,7 +12,7 @@ import {
 } from './ddl.js';
 import { derivedNameBlocked, implicitIndexDrops, implicitIndexProblems } from './implicit-indexes.js';
 import { introspectMysql } from './introspect.js';
-import { sequelizeOptions, sessionRules, urlRules } from './session.js';
+import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
 
 export const mysqlEngine: Engine = {
@@ -37,6 +37,7 @@ export const mysqlEngine: Engine = {
   url: urlRules,
   sequelizeOptions,
   embedded: undefined,
+  sequelize: sequelizeRules,
   session: sessionRules,
   introspect: introspectMysql,
   // The default schema is the URL's database: there is none without a connection.

@@ -1,6 +1,6 @@
 /** How fkdiff connects to MySQL and MariaDB and how their sessions behave. */
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
 import {
   ACQUIRE_LOCK_SQL,
   applyLockName,
@@ -49,3 +49,9 @@ export function sequelizeOptions(_settings: ServerSettings, connectTimeoutMs: nu
     dialectOptions: { connectTimeout: connectTimeoutMs, multipleStatements: false },
   };
 }
+
+/** Sequelize's CREATE TABLE lists unnamed FOREIGN KEY clauses; InnoDB numbers them per table. */
+export const sequelizeRules: SequelizeRules = {
+  dialects: ['mysql', 'mariadb'],
+  syncConstraintName: (table, _column, ordinal) => `${table}_ibfk_${ordinal}`,
+};

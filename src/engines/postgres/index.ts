@@ -4,7 +4,7 @@ import { orphanCountSql } from '../common-sql.js';
 import { definitionSql, quoteIdentifier, quoteTable, scriptFraming, stepSql } from './ddl.js';
 import { introspectPostgres } from './introspect.js';
 import { pgliteTransport } from './pglite.js';
-import { sequelizeOptions, sessionRules, urlRules } from './session.js';
+import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
 
 export const postgresEngine: Engine = {
@@ -26,6 +26,7 @@ export const postgresEngine: Engine = {
   url: urlRules,
   sequelizeOptions,
   embedded: pgliteTransport,
+  sequelize: sequelizeRules,
   session: sessionRules,
   introspect: introspectPostgres,
   offlineSchema: 'public',

@@ -1,6 +1,6 @@
 /** How fkdiff connects to PostgreSQL and how its sessions behave. */
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
 import { CURRENT_SCHEMA_SQL, SET_LOCK_TIMEOUT_SQL } from './catalog-sql.js';
 
 export const urlRules: UrlRules = {
@@ -36,3 +36,31 @@ export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: num
     },
   };
 }
+
+/** Cuts `name` to at most `bytes` UTF-8 bytes without splitting a character, as PostgreSQL does. */
+function clipBytes(name: string, bytes: number): string {
+  let clipped = '';
+  for (const character of name) {
+    if (Buffer.byteLength(clipped + character, 'utf8') > bytes) break;
+    clipped += character;
+  }
+  return clipped;
+}
+
+/**
+ * Sequelize declares keys inline (`REFERENCES`), so the server names them: `<table>_<column>_fkey`,
+ * the longer of table and column shortened first to fit 63 bytes (PostgreSQL's makeObjectName).
+ */
+function syncConstraintName(table: string, column: string): string {
+  const label = 'fkey';
+  const available = 63 - (label.length + 2);
+  let tableBytes = Buffer.byteLength(table, 'utf8');
+  let columnBytes = Buffer.byteLength(column, 'utf8');
+  while (tableBytes + columnBytes > available) {
+    if (tableBytes > columnBytes) tableBytes -= 1;
+    else columnBytes -= 1;
+  }
+  return `${clipBytes(table, tableBytes)}_${clipBytes(column, columnBytes)}_${label}`;
+}
+
+export const sequelizeRules: SequelizeRules = { dialects: ['postgres'], syncConstraintName };
