@@ -1,18 +1,20 @@
 /** How messages name things and count them: one wording for the whole program. */
+import { displayName } from './render/display.js';
+
 /** A table as messages name it; any `TableRef` is one. */
 interface Named {
   readonly schema: string;
   readonly name: string;
 }
 
-/** `schema.table`, how messages name a table. */
+/** `schema.table`, how messages name a table: each part quoted as `displayName` shows names. */
 export function tableLabel(ref: Named): string {
-  return `${ref.schema}.${ref.name}`;
+  return `${displayName(ref.schema)}.${displayName(ref.name)}`;
 }
 
 /** `schema.table.name`, how messages name a constraint. */
 export function keyLabel(key: { readonly table: Named; readonly name: string }): string {
-  return `${tableLabel(key.table)}.${key.name}`;
+  return `${tableLabel(key.table)}.${displayName(key.name)}`;
 }
 
 /** `1 step`, `2 steps`; `plural` for nouns that do not just take an s. */

@@ -12,6 +12,8 @@ export interface Connection extends Session {
   /** PostgreSQL current_schema(), MySQL the URL's database. */
   readonly defaultSchema: string;
   readonly serverVersion: string;
+  /** The product as users name it: PostgreSQL, MySQL, MariaDB. */
+  readonly product: string;
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -114,6 +116,7 @@ export async function connect(url: string | undefined): Promise<Connection> {
       display: target.display,
       defaultSchema,
       serverVersion: info?.version ?? '',
+      product: engine.productName(info?.version ?? ''),
       transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
       close: stop,
     };

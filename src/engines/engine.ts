@@ -120,9 +120,14 @@ export interface PlanningHooks {
   problems(changes: readonly Change[], current: Catalog): Problem[];
 }
 
+/** Which rows `orphanRowsSql` selects. */
+export type OrphanRows = { readonly kind: 'sample'; readonly limit: number } | { readonly kind: 'all' };
+
 /** Everything one database engine knows. All SQL text comes from an engine's folder. */
 export interface Engine {
   readonly name: EngineName;
+  /** The product as users name it (MariaDB, not mysql), from the server's version string. */
+  productName(serverVersion: string): string;
   readonly capabilities: EngineCapabilities;
   readonly url: UrlRules;
   /** Sequelize's dialect and driver options for a server connection. */
@@ -156,6 +161,8 @@ export interface Engine {
   columnTypesMatch(owning: string, referenced: string): boolean;
   /** Counts rows that would fail each key; see `orphanCountSql` in common-sql.ts. */
   orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
+  /** Sample key values of the rows that fail a key, or every such row; see `orphanRowsSql`. */
+  orphanRowsSql(fk: ForeignKey, rows: OrphanRows): string;
 }
 
 /** A key with its rules in the engine's canonical form. */

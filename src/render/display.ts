@@ -1,5 +1,3 @@
-import type { TableRef } from '../model/catalog.js';
-
 /**
  * Characters that must never reach a terminal, a `--` comment or a markdown cell as they are: controls
  * (newlines, ESC), format characters (bidi overrides, zero-width joiners), lone surrogates, private-use
@@ -41,7 +39,8 @@ export function displayName(name: string): string {
   return `"${escapeUnsafe(name.replaceAll('\\', '\\\\').replaceAll('"', '""'))}"`;
 }
 
-export function displayTable(ref: TableRef): string {
+/** A table: any `TableRef` is one (structural, so that labels.ts can use this file without a circle). */
+export function displayTable(ref: { readonly schema: string; readonly name: string }): string {
   return `${displayName(ref.schema)}.${displayName(ref.name)}`;
 }
 

@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import type { Engine } from '../engines/engine.js';
 import { countOf } from '../labels.js';
 import type { Change } from '../model/change.js';
-import { transactionGroups, type Plan } from '../model/plan.js';
+import { transactionGroups, type HazardCode, type Plan } from '../model/plan.js';
 import { planHazards, summarize } from '../model/summary.js';
 import {
   changeNames,
@@ -11,6 +11,7 @@ import {
   describeChange,
   hazardText,
   noChangesLine,
+  policyLine,
   summaryLine,
   type SettingHint,
 } from './describe.js';
@@ -25,6 +26,8 @@ export interface MarkdownOptions {
   readonly lockTimeoutMs: number;
   /** How to name a setting that avoids a hazard. */
   readonly hint?: SettingHint;
+  /** Hazards the policy refuses. */
+  readonly denyHazards?: readonly HazardCode[];
 }
 
 const HEADING = '### fkdiff plan';
@@ -77,13 +80,17 @@ function changesTable(plan: Plan): readonly string[] {
   ];
 }
 
-function hazardsList(plan: Plan, hint: SettingHint | undefined): readonly string[] {
+function hazardsList(plan: Plan, options: MarkdownOptions): readonly string[] {
   const hazards = planHazards(plan.steps);
   if (hazards.length === 0) return [];
+  const denied = new Set(options.denyHazards ?? []);
   return [
     '#### Hazards',
     '',
-    ...hazards.map((hazard) => `- **${hazard.code}**: ${text(hazardText(hazard, hint))}`),
+    ...hazards.map(
+      (hazard) =>
+        `- **${hazard.code}**${denied.has(hazard.code) ? ' (denied by policy)' : ''}: ${text(hazardText(hazard, options.hint))}`,
+    ),
   ];
 }
 
@@ -102,14 +109,16 @@ function sqlBlock(plan: Plan, options: MarkdownOptions): readonly string[] {
 
 /** The plan as a pull-request comment: summary, a table of changes, hazards, and the SQL script. */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
+  const line = policyLine(options.denyHazards ?? []);
+  const policy = line === undefined ? [] : ['', text(line)];
   const sections =
     plan.changes.length === 0
       ? [[HEADING], [noChangesLine(plan, options.managedCount, (name) => code(displayName(name)))]]
       : [
           [HEADING],
-          [summaryLine(summarize(plan.changes))],
+          [summaryLine(summarize(plan.changes)), ...policy],
           changesTable(plan),
-          hazardsList(plan, options.hint),
+          hazardsList(plan, options),
           sqlBlock(plan, options),
         ];
   return `${sections
