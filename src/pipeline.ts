@@ -19,6 +19,8 @@ import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from 
 import type { HazardCode, Plan } from './model/plan.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import type { SavedPlan } from './planfile/read.js';
+import { displayName } from './render/display.js';
+import { quotedValue } from './spec/messages.js';
 import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
 
 /** Why a file could not be read, in words. */
@@ -74,6 +76,8 @@ export interface Scoped {
   readonly unmanaged: readonly ForeignKey[];
   /** Names managed keys cannot take: keys on excluded tables, other constraints. */
   readonly reserved: readonly ReservedName[];
+  /** Probably not what the spec's author meant (an exclude matching nothing); nothing stops. */
+  readonly warnings: readonly string[];
 }
 
 /** The catalog, with a failure (a connection lost part-way) reported as such. */
@@ -113,7 +117,8 @@ async function readScope(connection: Connection, input: SpecInput): Promise<Scop
   const catalog = await readCatalog(connection, spec.schemas, referenced);
   const current = { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) };
   const unmanaged = catalog.foreignKeys.filter((fk) => excluded(fk.table));
-  return { spec, current, unmanaged, reserved: reservedNames(current, unmanaged) };
+  const scoped = { spec, current, unmanaged, reserved: reservedNames(current, unmanaged), warnings: [] };
+  return { ...scoped, warnings: scopeWarnings(scoped, catalog) };
 }
 
 function changesFor(scoped: Scoped, connection: Connection): Change[] {
@@ -203,7 +208,7 @@ export function checkSpecOffline(raw: RawSpec): Spec {
 export async function pullSpec(
   connection: Connection,
   schemas: readonly string[],
-): Promise<{ readonly text: string; readonly foreignKeys: number }> {
+): Promise<{ readonly text: string; readonly foreignKeys: number; readonly warnings: readonly string[] }> {
   const { engine } = connection;
   const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
   const catalog = await readCatalog(connection, governed, []);
@@ -211,9 +216,40 @@ export async function pullSpec(
   const foreignKeys = catalog.foreignKeys.map((fk) => normalizedRules(fk, engine));
   const text = writeSpec(
     { ...catalog, foreignKeys },
-    { schemas: governed, defaultSchema: connection.defaultSchema },
+    {
+      schemas: governed,
+      defaultSchema: connection.defaultSchema,
+      // Without a schema named, the file follows the URL: one spec for app_dev and app_prod.
+      omitSchemas: schemas.length === 0 && engine.capabilities.schemaFromUrl,
+    },
   );
-  return { text, foreignKeys: foreignKeys.length };
+  return { text, foreignKeys: foreignKeys.length, warnings: emptySchemaWarnings(governed, catalog) };
+}
+
+/** A schema named but holding no table is most likely mistyped, or does not exist. */
+function emptySchemaWarnings(schemas: readonly string[], catalog: Catalog): string[] {
+  const held = new Set(catalog.tables.map((table) => table.ref.schema));
+  return schemas
+    .filter((schema) => !held.has(schema))
+    .map(
+      (schema) =>
+        `schema ${displayName(schema)} holds no tables: check that it exists and is spelled as stored`,
+    );
+}
+
+/** What the spec does that is probably not what its author meant; the plan goes ahead. */
+function scopeWarnings(scoped: Scoped, everyTable: Catalog): string[] {
+  const { spec, current } = scoped;
+  const unmatched = spec.exclude
+    .filter((pattern) => !everyTable.tables.some((table) => compileExclude([pattern])(table.ref)))
+    .map((pattern) => `${spec.file}: exclude pattern ${quotedValue(pattern)} matches no table`);
+  const dropsAll =
+    spec.foreignKeys.length === 0 && current.foreignKeys.length > 0
+      ? [
+          `${spec.file} declares no foreign keys: the plan drops every one of the ${countOf(current.foreignKeys.length, 'key')} in ${spec.schemas.map(displayName).join(', ')}`,
+        ]
+      : [];
+  return [...unmatched, ...dropsAll, ...emptySchemaWarnings(spec.schemas, everyTable)];
 }
 
 /** After apply: the database must now match the spec exactly. */

@@ -47,21 +47,29 @@ interface ApplyCommandOptions extends ConnectionOptions {
   readonly lockTimeout: string;
   readonly lockWait: string;
   readonly denyHazards?: readonly HazardCode[];
+  readonly create?: boolean;
 }
 
 interface PullCommandOptions extends ConnectionOptions {
   readonly schema?: readonly string[];
   readonly output?: string;
+  readonly force?: boolean;
 }
 
 /** Exit codes from the contract: 0 done, 1 error, 2 changes pending (--exit-code), 3 denied hazard. */
 export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
+/** `fkdiff: warning: …` on stderr, one line each. */
+function warn(io: Io, warnings: readonly string[]): void {
+  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${escapeUnsafe(warning)}\n`);
+}
+
 async function withConnection<T>(
   url: string | undefined,
   work: (connection: Connection) => Promise<T>,
+  create = false,
 ): Promise<T> {
-  const connection = await connect(url);
+  const connection = await connect(url, { create });
   try {
     return await work(connection);
   } finally {
@@ -142,6 +150,7 @@ async function planCommand(
       checkData: options.checkData,
       lockTimeoutMs,
     });
+    warn(io, result.warnings);
     const denyHazards = deniedHazards(result, options.denyHazards);
     // The file first: a plan that cannot be saved is an error before anything is shown as done.
     if (options.out !== undefined) {
@@ -226,36 +235,44 @@ async function applyCommand(
     specFile === undefined && savedPlan?.spec !== undefined
       ? savedPlan.spec
       : await loadSpecFile(specFile ?? DEFAULT_SPEC);
-  return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
-    const outcome = await applySpec(connection, raw, {
-      online: options.online ?? false,
-      checkData: options.checkData,
-      lockTimeoutMs,
-      lockWaitMs,
-      denyHazards: options.denyHazards ?? [],
-      ...(savedPlan === undefined ? {} : { savedPlan }),
-      onPlan: (result) =>
+  return withConnection(
+    options.url ?? io.env.DATABASE_URL,
+    async (connection) => {
+      const outcome = await applySpec(connection, raw, {
+        online: options.online ?? false,
+        checkData: options.checkData,
+        lockTimeoutMs,
+        lockWaitMs,
+        denyHazards: options.denyHazards ?? [],
+        ...(savedPlan === undefined ? {} : { savedPlan }),
+        onPlan: (result) => {
+          warn(io, result.warnings);
+          io.stdout.write(
+            render('text', result, io, lockTimeoutMs, deniedHazards(result, options.denyHazards)),
+          );
+        },
+        confirm: confirmation(options, io, connection.display),
+        onEvent: progress(io),
+      });
+      if (outcome.applied.total > 0) {
         io.stdout.write(
-          render('text', result, io, lockTimeoutMs, deniedHazards(result, options.denyHazards)),
-        ),
-      confirm: confirmation(options, io, connection.display),
-      onEvent: progress(io),
-    });
-    if (outcome.applied.total > 0) {
-      io.stdout.write(
-        `Applied ${countOf(outcome.applied.applied, 'step')} in ${outcome.elapsedMs} ms; the database now matches ${outcome.result.spec.file}.\n`,
-      );
-    }
-    return EXIT.ok;
-  });
+          `Applied ${countOf(outcome.applied.applied, 'step')} in ${outcome.elapsedMs} ms; the database now matches ${outcome.result.spec.file}.\n`,
+        );
+      }
+      return EXIT.ok;
+    },
+    options.create === true,
+  );
 }
 
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
   return withConnection(options.url ?? io.env.DATABASE_URL, async (connection) => {
     const pulled = await pullSpec(connection, options.schema ?? []);
+    warn(io, pulled.warnings);
     if (options.output === undefined) io.stdout.write(pulled.text);
     else {
-      await writeFile(options.output, pulled.text);
+      // A hand-edited spec is not overwritten by accident.
+      await writeOutput(options.output, pulled.text, options.force !== true);
       io.stdout.write(`Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
     }
     return EXIT.ok;
@@ -283,6 +300,7 @@ async function validateCommand(
       lockTimeoutMs: parseDuration(DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
     });
     // validate has no flag to skip the data check: its problems name none.
+    warn(io, result.warnings);
     refuseDataProblems({
       ...result,
       dataProblems: result.dataProblems.map((problem) => ({
@@ -367,6 +385,7 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
     .addOption(checkDataOption())
     .addOption(denyHazardsOption())
+    .option('--create', 'pglite:<directory>: make a new database there if there is none')
     .action(async (spec: string | undefined, options: ApplyCommandOptions) => {
       setExit(await applyCommand(spec, options, io));
     });
@@ -379,10 +398,11 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(urlOption())
     .option(
       '--schema <name>',
-      'schema (MySQL: database) to read; repeatable (default: the current one)',
+      'a schema (MySQL: database) to read; repeat the flag for more (default: the current one)',
       collect,
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--force', 'overwrite the --output file if it exists')
     .action(async (options: PullCommandOptions) => {
       setExit(await pullCommand(options, io));
     });

@@ -41,7 +41,7 @@ function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number):
   });
 }
 
-async function openEndpoint(target: Target): Promise<Endpoint> {
+async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
   switch (target.kind) {
     case 'server': {
       const sequelize = sequelizeFor(target.engine, target, IDLE_MS.server);
@@ -50,7 +50,7 @@ async function openEndpoint(target: Target): Promise<Endpoint> {
     case 'embedded': {
       const transport = target.engine.embedded;
       if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
-      const served = await transport.open(target.location);
+      const served = await transport.open(target.location, { create: options.create ?? true });
       const sequelize = sequelizeFor(target.engine, served.settings, IDLE_MS.embedded);
       return {
         sequelize,
@@ -90,18 +90,25 @@ export function driverMessage(error: unknown): string {
     const original = (error as Error & { original?: unknown }).original;
     const message = original instanceof Error && original.message !== '' ? original.message : error.message;
     const code = (original as { code?: unknown } | undefined)?.code;
-    const detail = message !== '' ? message : typeof code === 'string' ? code : error.name;
-    return redactUrls(detail);
+    const text = message !== '' ? message : typeof code === 'string' ? code : error.name;
+    // PostgreSQL's DETAIL names the row at fault: `Key (team_id)=(42) is not present in table "teams".`
+    const detail = (original as { detail?: unknown } | undefined)?.detail;
+    return redactUrls(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
   }
   return redactUrls(String(error));
 }
 
-export async function connect(url: string | undefined): Promise<Connection> {
+export interface ConnectOptions {
+  /** An embedded engine may make a new database where there is none (default true). */
+  readonly create?: boolean;
+}
+
+export async function connect(url: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
   const target = parseTarget(url);
   const { engine } = target;
   let endpoint: Endpoint | undefined;
   try {
-    endpoint = await openEndpoint(target);
+    endpoint = await openEndpoint(target, options);
     const { sequelize } = endpoint;
     const base = sessionOn(sequelize, undefined);
     const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);

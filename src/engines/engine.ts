@@ -13,6 +13,11 @@ export interface Session {
 
 /** What a database engine can do; stages ask these instead of testing the engine's name. */
 export interface EngineCapabilities {
+  /**
+   * The default schema is the URL's database (MySQL): a spec that leaves `schemas` out serves
+   * every database of the same shape (`app_dev`, `app_prod`), so `pull` leaves it out.
+   */
+  readonly schemaFromUrl: boolean;
   /** DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDdl: boolean;
   /** A constraint can be renamed in place. */
@@ -80,8 +85,14 @@ export interface EmbeddedTransport {
   readonly scheme: string;
   /** Reads what follows the scheme: undefined location = in memory. Throws URL_INVALID. */
   parseLocation(rest: string): { readonly location: string | undefined; readonly display: string };
-  /** Starts the engine and a server for it on a free local port. */
-  open(location: string | undefined): Promise<{
+  /**
+   * Starts the engine and a server for it on a free local port. Without `create`, a location that
+   * holds no database is refused (CONNECTION_FAILED) rather than silently made empty.
+   */
+  open(
+    location: string | undefined,
+    options: { readonly create: boolean },
+  ): Promise<{
     readonly settings: ServerSettings;
     readonly stop: () => Promise<void>;
   }>;

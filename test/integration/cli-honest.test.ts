@@ -186,3 +186,93 @@ describe.skipIf(!available('mysql'))('MariaDB: named as such, online refused', (
     expect(result.stdout).toContain('MariaDB commits each of the 2 statements on its own');
   });
 });
+
+describe.skipIf(!available('mysql'))('MariaDB: storage engines, pulled specs for any database', () => {
+  let dev: TestDatabase;
+  let prod: TestDatabase;
+  const SCHEMA = `
+    CREATE TABLE orgs (id integer PRIMARY KEY) ENGINE=InnoDB;
+    CREATE TABLE users (id integer PRIMARY KEY, org_id integer, INDEX (org_id)) ENGINE=InnoDB;
+    ALTER TABLE users ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs (id);
+  `;
+  beforeAll(async () => {
+    dev = await createDatabase('mysql');
+    prod = await createDatabase('mysql');
+    await dev.run(`${SCHEMA} CREATE TABLE logs (id integer PRIMARY KEY, org_id integer) ENGINE=MyISAM;`);
+    await prod.run(SCHEMA.replace(/ALTER TABLE[^;]*;/, ''));
+  });
+  afterAll(async () => Promise.all([dev.drop(), prod.drop()]));
+
+  it('a key on a MyISAM table is refused in pre-flight, naming the engine', async () => {
+    const spec = await tempFile(
+      'fkdiff.yaml',
+      `${ONE_KEY_SPEC}  logs:\n    foreignKeys:\n      - columns: [org_id]\n        references: orgs(id)\n`,
+    );
+    const result = await spawnCli(['plan', spec, '--url', dev.url]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('[PREFLIGHT_FAILED]');
+    expect(result.stderr).toContain(
+      `${spec}:8:9: ${dev.schema}.logs.logs_org_id_fkey: table ${dev.schema}.logs uses the MyISAM storage engine, which ignores foreign keys`,
+    );
+  });
+
+  it('pull writes no database name, so the spec pulled from one database applies to another', async () => {
+    const file = join(dirname(await tempFile('x', '')), 'fkdiff.yaml');
+    const pulled = await spawnCli(['pull', '--url', dev.url, '-o', file]);
+    expect(pulled.code).toBe(0);
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toMatch(/^schemas:/m);
+    expect(text).not.toContain(dev.schema);
+    const applied = await spawnCli(['apply', file, '--url', prod.url, '--yes']);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    const again = await spawnCli(['plan', file, '--url', prod.url, '--exit-code']);
+    expect(again.code).toBe(0);
+  });
+
+  it('pull refuses to overwrite a file without --force', async () => {
+    const file = await tempFile('fkdiff.yaml', '# hand-edited\nversion: 1\n');
+    const refused = await spawnCli(['pull', '--url', dev.url, '-o', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `fkdiff: ${file} already exists: pass --force to overwrite it [OUTPUT_FAILED]\n`,
+    );
+    expect(await readFile(file, 'utf8')).toBe('# hand-edited\nversion: 1\n');
+    const forced = await spawnCli(['pull', '--url', dev.url, '-o', file, '--force']);
+    expect(forced.code).toBe(0);
+    expect(await readFile(file, 'utf8')).toContain('users_org_id_fkey');
+  });
+
+  it('warnings on stderr: a schema with no tables, an exclude matching nothing, a spec dropping every key', async () => {
+    const pulled = await spawnCli(['pull', '--url', dev.url, '--schema', 'nope_not_here']);
+    expect(pulled.stderr).toBe(
+      'fkdiff: warning: schema nope_not_here holds no tables: check that it exists and is spelled as stored\n',
+    );
+    const spec = await tempFile('fkdiff.yaml', 'version: 1\ntables: {}\nexclude: [audit_*]\n');
+    const plan = await spawnCli(['plan', spec, '--url', dev.url]);
+    expect(plan.code).toBe(0);
+    expect(plan.stderr).toBe(
+      [
+        `fkdiff: warning: ${spec}: exclude pattern "audit_*" matches no table`,
+        `fkdiff: warning: ${spec} declares no foreign keys: the plan drops every one of the 1 key in ${dev.schema}`,
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('PGlite: a mistyped directory is not a new database', () => {
+  it('plan refuses a directory without a database; apply --create makes one', async () => {
+    const directory = join(dirname(await tempFile('x', '')), 'nodb');
+    const spec = await tempFile('fkdiff.yaml', 'version: 1\ntables: {}\n');
+    const plan = await spawnCli(['plan', spec, '--url', `pglite:${directory}`]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toBe(
+      `fkdiff: pglite:${directory}: no database in this directory (run apply --create to make a new one) [CONNECTION_FAILED]\n`,
+    );
+    const created = await spawnCli(['apply', spec, '--url', `pglite:${directory}`, '--create', '--yes']);
+    expect(created.code).toBe(0);
+    const again = await spawnCli(['plan', spec, '--url', `pglite:${directory}`]);
+    expect(again.code).toBe(0);
+  });
+});

@@ -19,6 +19,7 @@ export const mysqlEngine: Engine = {
   name: 'mysql',
   productName: (version) => (/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'),
   capabilities: {
+    schemaFromUrl: true,
     transactionalDdl: false,
     renameConstraint: false,
     deferrable: false,

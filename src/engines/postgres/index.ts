@@ -11,6 +11,7 @@ export const postgresEngine: Engine = {
   name: 'postgres',
   productName: () => 'PostgreSQL',
   capabilities: {
+    schemaFromUrl: false,
     transactionalDdl: true,
     renameConstraint: true,
     deferrable: true,
