@@ -110,6 +110,14 @@ describe.skipIf(!available('postgres'))(
       expect(rows.map((row) => row.id)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     });
 
+    it("validate's data problems name no flag validate lacks", async () => {
+      const spec = await tempFile('fkdiff.yaml', ONE_KEY_SPEC);
+      const result = await spawnCli(['validate', spec, '--url', db.url]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('7 rows of public.users (org_id) match no row of public.orgs');
+      expect(result.stderr).not.toContain('--no-check-data');
+    });
+
     it('one orphan row: "1 row … matches"', async () => {
       await db.run(
         'CREATE TABLE pets (id integer PRIMARY KEY, org_id integer); INSERT INTO pets VALUES (1, 5);',
