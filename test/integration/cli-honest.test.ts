@@ -2,16 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli, tempFile } from '../support/cli.js';
+import { spawnCli, tempFile, USERS_ORG_SPEC } from '../support/cli.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
 
-const ONE_KEY_SPEC = `version: 1
-tables:
-  users:
-    foreignKeys:
-      - columns: [org_id]
-        references: orgs(id)
-`;
+const ONE_KEY_SPEC = USERS_ORG_SPEC;
 
 /** What sync({ alter: true }) leaves behind: the same key twice under two names. */
 const DUPLICATE_KEYS = `
@@ -220,7 +214,7 @@ describe.skipIf(!available('mysql'))('MariaDB: storage engines, pulled specs for
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('[PREFLIGHT_FAILED]');
     expect(result.stderr).toContain(
-      `${spec}:8:9: ${dev.schema}.logs.logs_org_id_fkey: table ${dev.schema}.logs uses the MyISAM storage engine, which ignores foreign keys`,
+      `${spec}:9:9: ${dev.schema}.logs.logs_org_id_fkey: table ${dev.schema}.logs uses the MyISAM storage engine, which ignores foreign keys`,
     );
   });
 

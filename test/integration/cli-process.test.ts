@@ -1,38 +1,20 @@
 /** The CLI run as its own process, as users run it: pipes, files, commander's errors. */
 import { writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnCli, tempFile } from '../support/cli.js';
-import { available, createDatabase, type TestDatabase } from '../support/targets.js';
-
-const SPEC = `version: 1
-tables:
-  users:
-    foreignKeys:
-      - columns: [org_id]
-        references: orgs(id)
-`;
+import { describe, expect, it } from 'vitest';
+import { spawnCli, tempFile, orgsAndUsers } from '../support/cli.js';
+import { available } from '../support/targets.js';
 
 function expectOneLine(stderr: string, code: string): void {
   expect(stderr).toMatch(new RegExp(`^fkdiff: [^\\n]* \\[${code}\\]\\n$`));
 }
 
 describe.skipIf(!available('postgres'))('the CLI as a process (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let spec: string;
-
-  beforeAll(async () => {
-    db = await createDatabase('postgres');
-    await db.run(
-      'CREATE TABLE orgs (id integer PRIMARY KEY); CREATE TABLE users (id integer, org_id integer);',
-    );
-    spec = await tempFile('fkdiff.yaml', SPEC);
-  });
-  afterAll(async () => db.drop());
+  const fixture = orgsAndUsers();
 
   it.each(['text', 'json'])(
     'a pipe closed early (%s): no EPIPE crash, the broken-pipe status',
     async (format) => {
-      const result = await spawnCli(['plan', spec, '--url', db.url, '--format', format], {
+      const result = await spawnCli(['plan', fixture.spec(), '--url', fixture.db().url, '--format', format], {
         closeStdout: true,
       });
       expect(result.stderr).toBe('');
@@ -41,7 +23,14 @@ describe.skipIf(!available('postgres'))('the CLI as a process (PostgreSQL)', () 
   );
 
   it('an unwritable --out: one line with its code, and no plan printed as if saved', async () => {
-    const result = await spawnCli(['plan', spec, '--url', db.url, '--out', '/nonexistent/p.json']);
+    const result = await spawnCli([
+      'plan',
+      fixture.spec(),
+      '--url',
+      fixture.db().url,
+      '--out',
+      '/nonexistent/p.json',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expectOneLine(result.stderr, 'OUTPUT_FAILED');
@@ -49,7 +38,14 @@ describe.skipIf(!available('postgres'))('the CLI as a process (PostgreSQL)', () 
   });
 
   it('a missing --plan file: one line with its code', async () => {
-    const result = await spawnCli(['apply', '--plan', '/nonexistent/plan.json', '--url', db.url, '--yes']);
+    const result = await spawnCli([
+      'apply',
+      '--plan',
+      '/nonexistent/plan.json',
+      '--url',
+      fixture.db().url,
+      '--yes',
+    ]);
     expect(result.code).toBe(1);
     expectOneLine(result.stderr, 'PLAN_FILE_INVALID');
     expect(result.stderr).toContain('cannot read the plan (no such file)');

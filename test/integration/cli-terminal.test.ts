@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_COMMAND, tempFile } from '../support/cli.js';
-import { available, createDatabase, type TestDatabase } from '../support/targets.js';
+import { describe, expect, it } from 'vitest';
+import { CLI_COMMAND, orgsAndUsers } from '../support/cli.js';
+import { available } from '../support/targets.js';
 
 const ESC = '\u001b';
 
@@ -45,34 +45,24 @@ function inTerminal(
 const command = (args: readonly string[]): string => [...CLI_COMMAND, ...args].map(shellQuote).join(' ');
 
 describe.skipIf(!available('postgres'))('at a terminal (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let spec: string;
-  beforeAll(async () => {
-    db = await createDatabase('postgres');
-    await db.run(
-      'CREATE TABLE orgs (id integer PRIMARY KEY); CREATE TABLE users (id integer, org_id integer);',
-    );
-    spec = await tempFile(
-      'fkdiff.yaml',
-      'version: 1\ntables:\n  users:\n    foreignKeys:\n      - columns: [org_id]\n        references: orgs(id)\n',
-    );
-  });
-  afterAll(async () => db.drop());
+  const fixture = orgsAndUsers();
 
   it('colour on a terminal, none with NO_COLOR', async () => {
-    const coloured = await inTerminal(command(['plan', spec, '--url', db.url]), {});
+    const coloured = await inTerminal(command(['plan', fixture.spec(), '--url', fixture.db().url]), {});
     expect(coloured.code).toBe(0);
     expect(coloured.screen).toContain(`${ESC}[32m`);
-    const plain = await inTerminal(command(['plan', spec, '--url', db.url]), { NO_COLOR: '1' });
+    const plain = await inTerminal(command(['plan', fixture.spec(), '--url', fixture.db().url]), {
+      NO_COLOR: '1',
+    });
     expect(plain.code).toBe(0);
     expect(plain.screen).toContain('+ add users_org_id_fkey');
     expect(plain.screen).not.toContain(ESC);
   });
 
   it('apply | tee: asks on the terminal although stdout is a pipe, and applies on yes', async () => {
-    const log = join(dirname(spec), 'apply.log');
+    const log = join(dirname(fixture.spec()), 'apply.log');
     const result = await inTerminal(
-      `${command(['apply', spec, '--url', db.url])} | tee ${shellQuote(log)}`,
+      `${command(['apply', fixture.spec(), '--url', fixture.db().url])} | tee ${shellQuote(log)}`,
       { NO_COLOR: '1' },
       { prompt: 'Apply 1 step to', answer: 'y\r' },
     );
@@ -83,7 +73,9 @@ describe.skipIf(!available('postgres'))('at a terminal (PostgreSQL)', () => {
     expect(logged).toContain('Applied 1 step');
     // The question went to the terminal, not into the log.
     expect(logged).not.toContain('Apply 1 step to');
-    const keys = await db.query<{ conname: string }>("SELECT conname FROM pg_constraint WHERE contype = 'f'");
+    const keys = await fixture
+      .db()
+      .query<{ conname: string }>("SELECT conname FROM pg_constraint WHERE contype = 'f'");
     expect(keys.map((key) => key.conname)).toEqual(['users_org_id_fkey']);
   });
 });

@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
-import type { TestDatabase } from './targets.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createDatabase, type TestDatabase } from './targets.js';
 
 export interface CliResult {
   readonly code: number;
@@ -122,4 +123,39 @@ export function spawnCli(argv: readonly string[], options: SpawnOptions = {}): P
 
 function signalNumber(signal: NodeJS.Signals | null): number {
   return signal === 'SIGPIPE' ? 13 : signal === 'SIGKILL' ? 9 : 15;
+}
+
+/** Two tables and no key yet: the smallest schema a plan adds one key to. */
+export const ORGS_AND_USERS_SQL =
+  'CREATE TABLE orgs (id integer PRIMARY KEY); CREATE TABLE users (id integer, org_id integer);';
+
+/** The spec of that one key, users.org_id → orgs.id. */
+export const USERS_ORG_SPEC = `version: 1
+tables:
+  users:
+    foreignKeys:
+      - columns: [org_id]
+        references: orgs(id)
+`;
+
+/**
+ * A PostgreSQL database of its own for the suite this is called in, holding ORGS_AND_USERS_SQL,
+ * and a spec file of USERS_ORG_SPEC; read both inside the tests.
+ */
+export function orgsAndUsers(): { readonly db: () => TestDatabase; readonly spec: () => string } {
+  let db: TestDatabase | undefined;
+  let spec = '';
+  beforeAll(async () => {
+    db = await createDatabase('postgres');
+    await db.run(ORGS_AND_USERS_SQL);
+    spec = await tempFile('fkdiff.yaml', USERS_ORG_SPEC);
+  });
+  afterAll(async () => db?.drop());
+  return {
+    db: () => {
+      if (db === undefined) throw new Error('orgsAndUsers: the database is made in beforeAll');
+      return db;
+    },
+    spec: () => spec,
+  };
 }
