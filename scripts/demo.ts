@@ -7,6 +7,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createPatch } from 'diff';
 import { parseDocument } from 'yaml';
+import pc from 'picocolors';
+import { useColor } from '../src/cli/io.js';
 import { run } from '../src/cli/main.js';
 import { connect } from '../src/db/connection.js';
 
@@ -14,8 +16,11 @@ const directory = '.fkdiff-demo';
 const url = `pglite:${join(directory, 'db')}`;
 const spec = join(directory, 'fkdiff.yaml');
 
+// Colour as the CLI does it: on a terminal, never with NO_COLOR.
+const c = pc.createColors(useColor(process.stdout, process.env));
+
 function heading(text: string): void {
-  console.log(`\n\u001b[1m── ${text}\u001b[0m`);
+  console.log(`\n${c.bold(`── ${text}`)}`);
 }
 
 async function fkdiff(...args: string[]): Promise<number> {

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'VERIFY_FAILED'
   | 'PLAN_STALE'
   | 'PLAN_FILE_INVALID'
+  | 'OUTPUT_FAILED'
   | 'MODELS_INVALID'
   | 'GIT_FAILED'
   | 'USAGE';
@@ -29,6 +30,8 @@ export interface Problem {
   readonly source: SourceLocation | undefined;
   /** Settings that would get past the problem. */
   readonly settings?: readonly Setting[];
+  /** Lines shown under the problem: sample values, a query to run. */
+  readonly detail?: readonly string[];
 }
 
 export function formatProblem(problem: Problem): string {

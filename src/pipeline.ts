@@ -8,13 +8,13 @@ import { applySteps, type ApplyEvent, type ApplyResult } from './apply/apply.js'
 import { checkData } from './checks/data-check.js';
 import { partitionProblems } from './checks/partitions.js';
 import { preflight } from './checks/preflight.js';
-import type { Connection } from './db/connection.js';
+import { driverMessage, type Connection } from './db/connection.js';
 import { withApplyLock } from './db/locks.js';
 import { diff } from './diff/diff.js';
 import { normalizedRules } from './engines/engine.js';
 import type { Engine } from './engines/engine.js';
 import { offlineEngine } from './engines/registry.js';
-import { FkdiffError, problemsError } from './errors.js';
+import { FkdiffError, problemsError, type Problem } from './errors.js';
 import { countOf } from './labels.js';
 import type { Change } from './model/change.js';
 import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from './model/catalog.js';
@@ -23,20 +23,56 @@ import { modelsSpec } from './models/index.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
 import type { SavedPlan } from './planfile/read.js';
 import { keyGraph, type KeyGraph } from './graph/graph.js';
+import { displayName } from './render/display.js';
 import { readAtRef } from './review/git.js';
 import { reviewSpecs, type Review, type ReviewSide } from './review/review.js';
+import { quotedValue } from './spec/messages.js';
 import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
+
+/** Why a file could not be read, in words. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOTDIR':
+      return 'a parent is not a directory';
+    default:
+      return code === '' ? String(error) : code;
+  }
+}
+
+/** The file's text, or undefined when it is not UTF-8 text (a NUL byte, invalid sequences). */
+function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A spec file's text; undefined when `missingOk` and there is no such file. */
 async function readSpecText(file: string, missingOk: boolean): Promise<string | undefined> {
+  let bytes: Uint8Array;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (missingOk && code === 'ENOENT') return undefined;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new FkdiffError('SPEC_NOT_FOUND', `${file}: cannot read the spec (${reason})`, { cause: error });
+    if (missingOk && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FkdiffError('SPEC_NOT_FOUND', `${file}: cannot read the spec (${fileErrorReason(error)})`, {
+      cause: error,
+    });
   }
+  const text = decodeText(bytes);
+  if (text === undefined) {
+    throw new FkdiffError('SPEC_SYNTAX', `${file}: not a text file; a spec is YAML text in UTF-8`);
+  }
+  return text;
 }
 
 /** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
@@ -52,19 +88,49 @@ export interface Scoped {
   readonly unmanaged: readonly ForeignKey[];
   /** Names managed keys cannot take: keys on excluded tables, other constraints. */
   readonly reserved: readonly ReservedName[];
+  /** Probably not what the spec's author meant (an exclude matching nothing); nothing stops. */
+  readonly warnings: readonly string[];
+}
+
+/** The catalog, with a failure (a connection lost part-way) reported as such. */
+async function readCatalog(
+  connection: Connection,
+  schemas: readonly string[],
+  referenced: readonly string[],
+): Promise<Catalog> {
+  try {
+    return await connection.engine.introspect(connection, schemas, referenced);
+  } catch (error) {
+    if (error instanceof FkdiffError) throw error;
+    throw new FkdiffError(
+      'CONNECTION_FAILED',
+      `reading the catalog of ${connection.display} failed: ${driverMessage(error)}; nothing was changed`,
+      { cause: error },
+    );
+  }
+}
+
+/** A spec file as parsed, or a spec already resolved (the one a saved plan carries). */
+export type SpecInput = RawSpec | Spec;
+
+function isResolved(input: SpecInput): input is Spec {
+  return 'foreignKeys' in input;
 }
 
 /** Resolves the spec for this connection and reads the catalog it governs. */
-async function readScope(connection: Connection, raw: RawSpec): Promise<Scoped> {
+async function readScope(connection: Connection, input: SpecInput): Promise<Scoped> {
   const { engine } = connection;
-  const spec = resolveSpec(raw, { dialect: engine, defaultSchema: connection.defaultSchema });
+  const spec = isResolved(input)
+    ? input
+    : resolveSpec(input, { dialect: engine, defaultSchema: connection.defaultSchema });
   // resolveSpec has already refused keys declared on excluded tables.
   const excluded = compileExclude(spec.exclude);
   const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
-  const catalog = await engine.introspect(connection, spec.schemas, referenced);
+  const catalog = await readCatalog(connection, spec.schemas, referenced);
   const current = { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) };
   const unmanaged = catalog.foreignKeys.filter((fk) => excluded(fk.table));
-  return { spec, current, unmanaged, reserved: reservedNames(current, unmanaged) };
+  const scoped = { spec, current, unmanaged, reserved: reservedNames(current, unmanaged), warnings: [] };
+  return { ...scoped, warnings: scopeWarnings(scoped, catalog) };
 }
 
 function changesFor(scoped: Scoped, connection: Connection): Change[] {
@@ -75,6 +141,8 @@ function changesFor(scoped: Scoped, connection: Connection): Change[] {
 
 export interface PlanResult extends Scoped {
   readonly plan: Plan;
+  /** Existing rows that would make a step fail (the data check); the plan cannot be applied. */
+  readonly dataProblems: readonly Problem[];
 }
 
 export interface MakePlanOptions extends PlanOptions {
@@ -86,14 +154,16 @@ export interface MakePlanOptions extends PlanOptions {
 
 /**
  * spec + database → plan. Throws PREFLIGHT_FAILED, listing every problem, when a step could not
- * succeed; nothing is changed here.
+ * succeed; rows that would make a step fail are returned in `dataProblems`, beside the whole plan.
+ * Nothing is changed here.
  */
 export async function makePlan(
   connection: Connection,
-  raw: RawSpec,
+  raw: SpecInput,
   options: MakePlanOptions,
 ): Promise<PlanResult> {
   const { engine } = connection;
+  refuseOnline(connection, options.online);
   const scoped = await readScope(connection, raw);
   const changes = changesFor(scoped, connection);
   // Keys on excluded tables are never changed, but they hold names and need their indexes.
@@ -108,16 +178,31 @@ export async function makePlan(
   if (problems.length > 0) {
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }
-  const plan = planChanges(changes, withUnmanaged, engine, options);
+  const plan = planChanges(changes, withUnmanaged, engine, { ...options, product: connection.product });
   const dataProblems = options.checkData ? await checkData(connection, plan, options.lockTimeoutMs) : [];
-  if (dataProblems.length > 0) {
-    throw problemsError(
-      'PREFLIGHT_FAILED',
-      `${scoped.spec.file}: existing rows would make the plan fail`,
-      dataProblems,
+  return { ...scoped, plan, dataProblems };
+}
+
+/** Online mode where it cannot work is refused, not silently ignored. */
+function refuseOnline(connection: Connection, online: boolean): void {
+  const { capabilities } = connection.engine;
+  if (online && !(capabilities.transactionalDdl && capabilities.notValid)) {
+    throw new FkdiffError(
+      'USAGE',
+      `online mode is not available on ${connection.product}: it adds keys without checking their rows (NOT VALID) and validates them in later transactions, and ${connection.product} has neither NOT VALID keys nor transactional DDL`,
     );
   }
-  return { ...scoped, plan };
+}
+
+/** PREFLIGHT_FAILED when existing rows would make the plan fail, each key with its sample values. */
+export function refuseDataProblems(result: PlanResult): void {
+  if (result.dataProblems.length > 0) {
+    throw problemsError(
+      'PREFLIGHT_FAILED',
+      `${result.spec.file}: existing rows would make the plan fail`,
+      result.dataProblems,
+    );
+  }
 }
 
 /** The spec checked on its own, without a database: against `engine`, by default the first registered. */
@@ -136,17 +221,48 @@ export function checkSpecOffline(raw: RawSpec, engine: Engine = offlineEngine())
 export async function pullSpec(
   connection: Connection,
   schemas: readonly string[],
-): Promise<{ readonly text: string; readonly foreignKeys: number }> {
+): Promise<{ readonly text: string; readonly foreignKeys: number; readonly warnings: readonly string[] }> {
   const { engine } = connection;
   const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
-  const catalog = await engine.introspect(connection, governed, []);
+  const catalog = await readCatalog(connection, governed, []);
   // Rules as the engine understands them: MariaDB reports its default as RESTRICT.
   const foreignKeys = catalog.foreignKeys.map((fk) => normalizedRules(fk, engine));
   const text = writeSpec(
     { ...catalog, foreignKeys },
-    { schemas: governed, defaultSchema: connection.defaultSchema },
+    {
+      schemas: governed,
+      defaultSchema: connection.defaultSchema,
+      // Without a schema named, the file follows the URL: one spec for app_dev and app_prod.
+      omitSchemas: schemas.length === 0 && engine.capabilities.schemaFromUrl,
+    },
   );
-  return { text, foreignKeys: foreignKeys.length };
+  return { text, foreignKeys: foreignKeys.length, warnings: emptySchemaWarnings(governed, catalog) };
+}
+
+/** A schema named but holding no table is most likely mistyped, or does not exist. */
+function emptySchemaWarnings(schemas: readonly string[], catalog: Catalog): string[] {
+  const held = new Set(catalog.tables.map((table) => table.ref.schema));
+  return schemas
+    .filter((schema) => !held.has(schema))
+    .map(
+      (schema) =>
+        `schema ${displayName(schema)} holds no tables: check that it exists and is spelled as stored`,
+    );
+}
+
+/** What the spec does that is probably not what its author meant; the plan goes ahead. */
+function scopeWarnings(scoped: Scoped, everyTable: Catalog): string[] {
+  const { spec, current } = scoped;
+  const unmatched = spec.exclude
+    .filter((pattern) => !everyTable.tables.some((table) => compileExclude([pattern])(table.ref)))
+    .map((pattern) => `${spec.file}: exclude pattern ${quotedValue(pattern)} matches no table`);
+  const dropsAll =
+    spec.foreignKeys.length === 0 && current.foreignKeys.length > 0
+      ? [
+          `${spec.file} declares no foreign keys: the plan drops every one of the ${countOf(current.foreignKeys.length, 'key')} in ${spec.schemas.map(displayName).join(', ')}`,
+        ]
+      : [];
+  return [...unmatched, ...dropsAll, ...emptySchemaWarnings(spec.schemas, everyTable)];
 }
 
 export interface ModelsOptions {
@@ -172,16 +288,18 @@ export function specFromModels(
 /** `pullSpec` for models: their keys as spec text, such that a plan of it after `sync()` is empty. */
 export function pullModels(
   connection: Connection,
-  raw: RawSpec,
+  raw: SpecInput,
 ): { readonly text: string; readonly foreignKeys: number } {
-  const spec = resolveSpec(raw, { dialect: connection.engine, defaultSchema: connection.defaultSchema });
+  const spec = isResolved(raw)
+    ? raw
+    : resolveSpec(raw, { dialect: connection.engine, defaultSchema: connection.defaultSchema });
   const foreignKeys = spec.foreignKeys.map(({ source: _source, ...fk }) => fk);
   const text = writeSpec({ foreignKeys }, { schemas: spec.schemas, defaultSchema: connection.defaultSchema });
   return { text, foreignKeys: foreignKeys.length };
 }
 
 /** After apply: the database must now match the spec exactly. */
-export async function verify(connection: Connection, raw: RawSpec): Promise<void> {
+export async function verify(connection: Connection, raw: SpecInput): Promise<void> {
   const remaining = changesFor(await readScope(connection, raw), connection);
   if (remaining.length > 0) {
     const what = remaining.map((change) => change.kind).join(', ');
@@ -245,7 +363,7 @@ function refuseDenied(plan: Plan, denied: ReadonlySet<HazardCode>): void {
  */
 export function applySpec(
   connection: Connection,
-  raw: RawSpec,
+  raw: SpecInput,
   options: ApplySpecOptions,
 ): Promise<ApplyOutcome> {
   return withApplyLock(connection, options.lockWaitMs, async () => {
@@ -256,6 +374,7 @@ export function applySpec(
     const { plan } = result;
     if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
     options.onPlan?.(result);
+    refuseDataProblems(result);
     if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
     refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
     if (options.confirm !== undefined && !(await options.confirm(result))) {

@@ -4,6 +4,7 @@ import { withLockTimeout } from '../db/locks.js';
 import type { Engine } from '../engines/engine.js';
 import { FkdiffError, type Problem } from '../errors.js';
 import { countOf, keyLabel, tableLabel } from '../labels.js';
+import { displayColumns, escapeUnsafe } from '../render/display.js';
 import { changeSource, type Change } from '../model/change.js';
 import type { ForeignKey } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
@@ -41,13 +42,45 @@ function checkedKeys(plan: Plan): CheckedKey[] {
   });
 }
 
-function orphanProblem({ fk, change }: CheckedKey, orphans: number, engine: Engine): Problem {
-  const count = orphans > ORPHAN_LIMIT ? `more than ${ORPHAN_LIMIT} rows` : countOf(orphans, 'row');
+/** Sample key values shown per key. */
+const SAMPLE_LIMIT = 5;
+
+/** A key value as a message shows it: `7`, `(7, 'x')`, each value escaped and cut. */
+function keyValue(row: Readonly<Record<string, unknown>>, width: number): string {
+  const values = Array.from({ length: width }, (_, i) => {
+    const value = row[`k${i}`];
+    if (typeof value === 'string')
+      return `'${escapeUnsafe(value.length > 40 ? `${value.slice(0, 40)}…` : value)}'`;
+    return escapeUnsafe(String(value));
+  });
+  return width === 1 ? (values[0] ?? '') : `(${values.join(', ')})`;
+}
+
+function orphanProblem(
+  { fk, change }: CheckedKey,
+  orphans: number,
+  samples: readonly string[],
+  engine: Engine,
+): Problem {
+  const many = orphans > ORPHAN_LIMIT;
+  const count = many ? `more than ${ORPHAN_LIMIT} rows` : countOf(orphans, 'row');
+  const verb = !many && orphans === 1 ? 'matches' : 'match';
   return {
-    message: `${keyLabel(fk)}: ${count} of ${fk.table.name} (${fk.columns.join(', ')}) match no row of ${tableLabel(fk.referencedTable)}; fix the data${engine.capabilities.notValid ? ', or declare notValid: true' : ''}`,
+    message: `${keyLabel(fk)}: ${count} of ${tableLabel(fk.table)} (${displayColumns(fk.columns)}) ${verb} no row of ${tableLabel(fk.referencedTable)}; fix the data${engine.capabilities.notValid ? ', or declare notValid: true' : ''}`,
     source: changeSource(change),
     settings: ['checkData'],
+    detail: [
+      `values: ${samples.join(', ')}${samples.length === SAMPLE_LIMIT ? ', …' : ''}`,
+      `every such row: ${escapeUnsafe(engine.orphanRowsSql(fk, { kind: 'all' }))};`,
+    ],
   };
+}
+
+async function sampleValues(session: Session, engine: Engine, fk: ForeignKey): Promise<string[]> {
+  const rows = await session.select<Record<string, unknown>>(
+    engine.orphanRowsSql(fk, { kind: 'sample', limit: SAMPLE_LIMIT }),
+  );
+  return rows.map((row) => keyValue(row, fk.columns.length));
 }
 
 async function countOrphans(
@@ -67,7 +100,8 @@ async function countOrphans(
     for (const row of rows) {
       const key = batch[Number(row.position)];
       const orphans = Number(row.orphans);
-      if (key !== undefined && orphans !== 0) problems.push(orphanProblem(key, orphans, engine));
+      if (key === undefined || orphans === 0) continue;
+      problems.push(orphanProblem(key, orphans, await sampleValues(session, engine, key.fk), engine));
     }
   }
   return problems;

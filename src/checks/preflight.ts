@@ -97,6 +97,16 @@ function ruleProblems(fk: ForeignKey, owner: Table | undefined, engine: Engine):
   return problems;
 }
 
+/** A key on a table whose storage engine ignores it would "apply" and then never be there. */
+function storageProblems(table: Table): string[] {
+  const storage = table.ignoresForeignKeys;
+  return storage === undefined
+    ? []
+    : [
+        `table ${tableLabel(table.ref)} uses the ${storage} storage engine, which ignores foreign keys; convert it to InnoDB first`,
+      ];
+}
+
 function keyProblems(
   fk: ForeignKey,
   source: SourceLocation | undefined,
@@ -111,6 +121,7 @@ function keyProblems(
     ...(fk.columns.length === fk.referencedColumns.length
       ? []
       : [`${fk.columns.length} columns reference ${fk.referencedColumns.length} columns`]),
+    ...[...new Set([owner, target])].flatMap((table) => (table === undefined ? [] : storageProblems(table))),
     ...(owner === undefined ? [] : owningProblems(fk, owner, target, engine)),
     ...(target === undefined ? [] : referencedProblems(fk, target, engine)),
     ...ruleProblems(fk, owner, engine),

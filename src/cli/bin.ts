@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 import { run } from './main.js';
 
-process.exitCode = await run(process.argv.slice(2));
+const code = await run(process.argv.slice(2));
+// A reader that went away (`| head`) has already set the shell's broken-pipe status.
+if (process.exitCode === undefined) process.exitCode = code;

@@ -8,6 +8,7 @@ const HINTS: Readonly<Record<Setting, string>> = {
   lockTimeout: 'raise --lock-timeout',
   lockWait: 'raise --lock-wait',
   online: 'use --online to validate without blocking writes',
+  create: 'run apply --create to make a new one',
 };
 
 export function settingHint(setting: Setting): string {

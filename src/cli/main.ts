@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { redactUrls } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
+import { escapeUnsafe } from '../render/display.js';
 import { settingsSuffix } from './flags.js';
 import { buildProgram, EXIT } from './program.js';
 import { processIo, type Io } from './io.js';
@@ -13,11 +14,19 @@ function packageVersion(): string {
 
 const MAX_PROBLEMS = 50;
 
+/** Help and version end well; commander's own errors become one line with the USAGE code. */
+function commanderExit(error: CommanderError, io: Io): number {
+  if (error.exitCode === 0) return EXIT.ok;
+  // `fkdiff` alone prints the help, which says all there is to say.
+  if (error.code === 'commander.help') return EXIT.error;
+  const message = escapeUnsafe(error.message.replace(/^error: /, ''));
+  io.stderr.write(`fkdiff: ${message} (run fkdiff --help for usage) [USAGE]\n`);
+  return EXIT.error;
+}
+
 /** One line per error (plus one per problem), no stack trace; the exit code the contract gives. */
 function report(error: unknown, io: Io): number {
-  if (error instanceof CommanderError) {
-    return error.exitCode === 0 ? EXIT.ok : EXIT.error;
-  }
+  if (error instanceof CommanderError) return commanderExit(error, io);
   if (error instanceof FkdiffError) {
     io.stderr.write(
       `fkdiff: ${redactUrls(error.message)}${settingsSuffix(error.settings)} [${error.code}]\n`,
@@ -25,6 +34,7 @@ function report(error: unknown, io: Io): number {
     // One broken line can make a parser report hundreds of follow-on problems.
     for (const problem of error.problems.slice(0, MAX_PROBLEMS)) {
       io.stderr.write(`  ${redactUrls(formatProblem(problem))}${settingsSuffix(problem.settings ?? [])}\n`);
+      for (const line of problem.detail ?? []) io.stderr.write(`    ${redactUrls(line)}\n`);
     }
     const hidden = error.problems.length - MAX_PROBLEMS;
     if (hidden > 0) io.stderr.write(`  … and ${hidden} more\n`);

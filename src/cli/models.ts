@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { connect, connectSequelize, type Connection } from '../db/connection.js';
 import { loadModels } from '../models/index.js';
-import { loadSpecFile, specFromModels } from '../pipeline.js';
-import type { RawSpec } from '../spec/index.js';
+import { loadSpecFile, specFromModels, type SpecInput } from '../pipeline.js';
 import { migrationFileName } from '../render/index.js';
 
 export interface SpecSourceOptions {
@@ -14,7 +13,7 @@ export interface SpecSourceOptions {
   readonly includeUnconstrained?: boolean;
 }
 
-type Work<T> = (connection: Connection, raw: RawSpec) => Promise<T>;
+type Work<T> = (connection: Connection, raw: SpecInput) => Promise<T>;
 
 async function using<T>(connection: Connection, work: (connection: Connection) => Promise<T>): Promise<T> {
   try {
@@ -33,16 +32,25 @@ export async function withSpecSource<T>(
   options: SpecSourceOptions,
   url: string | undefined,
   work: Work<T>,
+  source: {
+    /** An embedded engine may make a new database where there is none. */
+    readonly create?: boolean;
+    /** The desired keys to use instead of reading `specFile` (a saved plan's). */
+    readonly fallback?: SpecInput;
+  } = {},
 ): Promise<T> {
   if (options.models === undefined) {
-    const raw = await loadSpecFile(specFile);
-    return using(await connect(url), (connection) => work(connection, raw));
+    const raw = source.fallback ?? (await loadSpecFile(specFile));
+    const connection = await connect(url, { create: source.create ?? false });
+    return using(connection, (opened) => work(opened, raw));
   }
   const module = options.models;
   const sequelize: Sequelize = await loadModels(module, process.cwd());
   try {
     const connection =
-      url === undefined || url === '' ? await connectSequelize(sequelize) : await connect(url);
+      url === undefined || url === ''
+        ? await connectSequelize(sequelize)
+        : await connect(url, { create: false });
     return await using(connection, (opened) =>
       work(
         opened,

@@ -9,13 +9,15 @@ import { HAZARD_CODES, type HazardCode } from '../model/plan.js';
 import {
   applySpec,
   checkSpecOffline,
+  fileErrorReason,
   loadSpecFile,
   makePlan,
   pullModels,
   pullSpec,
+  refuseDataProblems,
   type PlanResult,
 } from '../pipeline.js';
-import { readPlanFile, writePlanFile } from '../planfile/index.js';
+import { readPlanFile, writePlanFile, type SavedPlan } from '../planfile/index.js';
 import {
   escapeUnsafe,
   renderMarkdown,
@@ -51,6 +53,7 @@ interface PlanCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly out?: string;
   readonly exitCode?: boolean;
   readonly online?: boolean;
+  readonly denyHazards?: readonly HazardCode[];
 }
 
 interface ApplyCommandOptions extends ConnectionOptions, SpecSourceOptions {
@@ -61,21 +64,29 @@ interface ApplyCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly lockTimeout: string;
   readonly lockWait: string;
   readonly denyHazards?: readonly HazardCode[];
+  readonly create?: boolean;
 }
 
 interface PullCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly schema?: readonly string[];
   readonly output?: string;
+  readonly force?: boolean;
 }
 
 /** Exit codes from the contract: 0 done, 1 error, 2 changes pending (--exit-code), 3 denied hazard. */
 export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
+/** `fkdiff: warning: …` on stderr, one line each. */
+function warn(io: Io, warnings: readonly string[]): void {
+  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${escapeUnsafe(warning)}\n`);
+}
+
 async function withConnection<T>(
   url: string | undefined,
   work: (connection: Connection) => Promise<T>,
+  create = false,
 ): Promise<T> {
-  const connection = await connect(url);
+  const connection = await connect(url, { create });
   try {
     return await work(connection);
   } finally {
@@ -100,7 +111,18 @@ function collect(value: string, previous: readonly string[] = []): string[] {
   return [...previous, value];
 }
 
-function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs: number): string {
+/** The hazards refused: the flag's and the spec's policy. */
+function deniedHazards(result: PlanResult, flag: readonly HazardCode[] | undefined): HazardCode[] {
+  return [...new Set([...(flag ?? []), ...result.spec.denyHazards])];
+}
+
+function render(
+  format: OutputFormat,
+  result: PlanResult,
+  io: Io,
+  lockTimeoutMs: number,
+  denyHazards: readonly HazardCode[],
+): string {
   const { plan } = result;
   const engine = engineFor(plan.dialect);
   const managedCount = result.current.foreignKeys.length;
@@ -111,38 +133,94 @@ function render(format: OutputFormat, result: PlanResult, io: Io, lockTimeoutMs:
         engine,
         managedCount,
         hint: settingHint,
+        denyHazards,
       });
     case 'sql':
-      return renderSql(plan, { engine, lockTimeoutMs });
+      return renderSql(plan, { engine, lockTimeoutMs, denyHazards });
     case 'json':
-      return writePlanFile(plan);
+      return writePlanFile(plan, { spec: result.spec, denyHazards });
     case 'markdown':
-      return renderMarkdown(plan, { engine, managedCount, lockTimeoutMs, hint: settingHint });
+      return renderMarkdown(plan, { engine, managedCount, lockTimeoutMs, hint: settingHint, denyHazards });
     case 'sequelize-migration':
       return renderSequelizeMigration(plan, { engine });
   }
 }
 
-async function planCommand(specFile: string, options: PlanCommandOptions, io: Io): Promise<number> {
+/** With --exit-code: 3 when the policy refuses a hazard of the plan, 2 when changes are pending. */
+function planExit(result: PlanResult, denyHazards: readonly HazardCode[], exitCode: boolean): number {
+  if (!exitCode) return EXIT.ok;
+  const { steps } = result.plan;
+  if (steps.some((step) => step.hazards.some((hazard) => denyHazards.includes(hazard.code)))) {
+    return EXIT.denied;
+  }
+  return steps.length > 0 ? EXIT.pending : EXIT.ok;
+}
+
+async function planCommand(
+  specFile: string | undefined,
+  options: PlanCommandOptions,
+  io: Io,
+): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
-  return withSpecSource(specFile, options, options.url ?? io.env.DATABASE_URL, async (connection, raw) => {
-    const result = await makePlan(connection, raw, {
-      online: options.online ?? false,
-      checkData: options.checkData,
-      lockTimeoutMs,
-    });
-    const text = render(options.format, result, io, lockTimeoutMs);
-    if (options.format === 'sequelize-migration' && options.out !== undefined) {
-      const file = await writeMigration(options.out, text, new Date());
-      io.stdout.write(
-        `Wrote a migration of ${countOf(result.plan.steps.length, 'step')} to ${escapeUnsafe(file)}.\n`,
-      );
-    } else {
-      io.stdout.write(text);
-      if (options.out !== undefined) await writeFile(options.out, writePlanFile(result.plan));
+  return withSpecSource(
+    specFile ?? DEFAULT_SPEC,
+    options,
+    options.url ?? io.env.DATABASE_URL,
+    async (connection, raw) => {
+      const result = await makePlan(connection, raw, {
+        online: options.online ?? false,
+        checkData: options.checkData,
+        lockTimeoutMs,
+      });
+      warn(io, result.warnings);
+      const denyHazards = deniedHazards(result, options.denyHazards);
+      const text = render(options.format, result, io, lockTimeoutMs, denyHazards);
+      if (options.format === 'sequelize-migration' && options.out !== undefined) {
+        const file = await writeMigration(options.out, text, new Date());
+        io.stdout.write(
+          `Wrote a migration of ${countOf(result.plan.steps.length, 'step')} to ${escapeUnsafe(file)}.\n`,
+        );
+      } else {
+        // The file first: a plan that cannot be saved is an error before anything is shown as done.
+        if (options.out !== undefined) {
+          await writeOutput(options.out, writePlanFile(result.plan, { spec: result.spec, denyHazards }));
+        }
+        io.stdout.write(text);
+      }
+      // The whole plan first, then what in the data stops it.
+      refuseDataProblems(result);
+      return planExit(result, denyHazards, options.exitCode === true);
+    },
+  );
+}
+
+async function writeOutput(file: string, text: string, exclusive = false): Promise<void> {
+  try {
+    await writeFile(file, text, exclusive ? { flag: 'wx' } : {});
+  } catch (error) {
+    if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new FkdiffError('OUTPUT_FAILED', `${file} already exists: pass --force to overwrite it`, {
+        cause: error,
+      });
     }
-    return options.exitCode === true && result.plan.steps.length > 0 ? EXIT.pending : EXIT.ok;
-  });
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : fileErrorReason(error);
+    throw new FkdiffError('OUTPUT_FAILED', `${file}: cannot write (${reason})`, {
+      cause: error,
+    });
+  }
+}
+
+async function readSavedPlan(file: string): Promise<SavedPlan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new FkdiffError('PLAN_FILE_INVALID', `${file}: cannot read the plan (${fileErrorReason(error)})`, {
+      cause: error,
+    });
+  }
+  return readPlanFile(text, file);
 }
 
 function progress(io: Io): (event: ApplyEvent) => void {
@@ -175,30 +253,46 @@ function confirmation(
   };
 }
 
-async function applyCommand(specFile: string, options: ApplyCommandOptions, io: Io): Promise<number> {
+async function applyCommand(
+  specFile: string | undefined,
+  options: ApplyCommandOptions,
+  io: Io,
+): Promise<number> {
   const lockTimeoutMs = parseDuration(options.lockTimeout, '--lock-timeout');
   const lockWaitMs = parseDuration(options.lockWait, '--lock-wait');
-  const savedPlan =
-    options.plan === undefined ? undefined : readPlanFile(await readFile(options.plan, 'utf8'), options.plan);
-  return withSpecSource(specFile, options, options.url ?? io.env.DATABASE_URL, async (connection, raw) => {
-    const outcome = await applySpec(connection, raw, {
-      online: options.online ?? false,
-      checkData: options.checkData,
-      lockTimeoutMs,
-      lockWaitMs,
-      denyHazards: options.denyHazards ?? [],
-      ...(savedPlan === undefined ? {} : { savedPlan }),
-      onPlan: (result) => io.stdout.write(render('text', result, io, lockTimeoutMs)),
-      confirm: confirmation(options, io, connection.display),
-      onEvent: progress(io),
-    });
-    if (outcome.applied.total > 0) {
-      io.stdout.write(
-        `Applied ${countOf(outcome.applied.applied, 'step')} in ${outcome.elapsedMs} ms; the database now matches ${outcome.result.spec.file}.\n`,
-      );
-    }
-    return EXIT.ok;
-  });
+  const savedPlan = options.plan === undefined ? undefined : await readSavedPlan(options.plan);
+  // A saved plan carries its spec; a spec named on the command line is checked against it instead.
+  const fallback = specFile === undefined ? savedPlan?.spec : undefined;
+  return withSpecSource(
+    specFile ?? DEFAULT_SPEC,
+    options,
+    options.url ?? io.env.DATABASE_URL,
+    async (connection, raw) => {
+      const outcome = await applySpec(connection, raw, {
+        online: options.online ?? false,
+        checkData: options.checkData,
+        lockTimeoutMs,
+        lockWaitMs,
+        denyHazards: options.denyHazards ?? [],
+        ...(savedPlan === undefined ? {} : { savedPlan }),
+        onPlan: (result) => {
+          warn(io, result.warnings);
+          io.stdout.write(
+            render('text', result, io, lockTimeoutMs, deniedHazards(result, options.denyHazards)),
+          );
+        },
+        confirm: confirmation(options, io, connection.display),
+        onEvent: progress(io),
+      });
+      if (outcome.applied.total > 0) {
+        io.stdout.write(
+          `Applied ${countOf(outcome.applied.applied, 'step')} in ${outcome.elapsedMs} ms; the database now matches ${outcome.result.spec.file}.\n`,
+        );
+      }
+      return EXIT.ok;
+    },
+    { create: options.create === true, ...(fallback === undefined ? {} : { fallback }) },
+  );
 }
 
 async function writePulled(
@@ -208,7 +302,8 @@ async function writePulled(
 ): Promise<number> {
   if (options.output === undefined) io.stdout.write(pulled.text);
   else {
-    await writeFile(options.output, pulled.text);
+    // A hand-edited spec is not overwritten by accident.
+    await writeOutput(options.output, pulled.text, options.force !== true);
     io.stdout.write(`Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output}.\n`);
   }
   return EXIT.ok;
@@ -221,14 +316,20 @@ async function pullCommand(options: PullCommandOptions, io: Io): Promise<number>
       writePulled(pullModels(connection, raw), options, io),
     );
   }
-  return withConnection(url, async (connection) =>
-    writePulled(await pullSpec(connection, options.schema ?? []), options, io),
-  );
+  return withConnection(url, async (connection) => {
+    const pulled = await pullSpec(connection, options.schema ?? []);
+    warn(io, pulled.warnings);
+    return writePulled(pulled, options, io);
+  });
 }
 
-async function validateCommand(specFile: string, options: ConnectionOptions, io: Io): Promise<number> {
+async function validateCommand(
+  specFile: string | undefined,
+  options: ConnectionOptions,
+  io: Io,
+): Promise<number> {
   const url = options.url ?? io.env.DATABASE_URL;
-  const raw = await loadSpecFile(specFile);
+  const raw = await loadSpecFile(specFile ?? DEFAULT_SPEC);
   if (url === undefined || url === '') {
     const spec = checkSpecOffline(raw);
     io.stdout.write(
@@ -241,6 +342,15 @@ async function validateCommand(specFile: string, options: ConnectionOptions, io:
       online: false,
       checkData: true,
       lockTimeoutMs: parseDuration(DEFAULT_LOCK_TIMEOUT, '--lock-timeout'),
+    });
+    // validate has no flag to skip the data check: its problems name none.
+    warn(io, result.warnings);
+    refuseDataProblems({
+      ...result,
+      dataProblems: result.dataProblems.map((problem) => ({
+        ...problem,
+        settings: (problem.settings ?? []).filter((setting) => setting !== 'checkData'),
+      })),
     });
     io.stdout.write(
       `${specFile}: valid for ${connection.display} (${countOf(result.spec.foreignKeys.length, 'foreign key')}; ${countOf(result.plan.steps.length, 'step')} pending).\n`,
@@ -284,12 +394,18 @@ const unconstrainedOption = (): Option =>
     'with --models: also declare the keys of associations with constraints: false',
   );
 
+const denyHazardsOption = (): Option =>
+  new Option(
+    '--deny-hazards <codes>',
+    `refuse plans with these hazards, on top of the spec's policy (${HAZARD_CODES.join(', ')})`,
+  ).argParser(parseHazards);
+
 /** A command that reads a spec and connects: `fkdiff NAME [spec] --url URL`. */
 function specCommand(program: Command, name: string, description: string): Command {
   return program
     .command(name)
     .description(description)
-    .argument('[spec]', 'spec file', DEFAULT_SPEC)
+    .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
     .addOption(urlOption());
 }
 
@@ -314,7 +430,8 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(checkDataOption())
     .option('--exit-code', 'exit 2 when changes are pending')
     .addOption(onlineOption())
-    .action(async (spec: string, options: PlanCommandOptions) => {
+    .addOption(denyHazardsOption())
+    .action(async (spec: string | undefined, options: PlanCommandOptions) => {
       setExit(await planCommand(spec, options, io));
     });
 }
@@ -322,19 +439,19 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
 function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
   specCommand(program, 'apply', 'make the database match the spec')
     .option('-y, --yes', 'apply without asking')
-    .option('--plan <file>', 'apply exactly this plan (from plan --out); refuse if it is stale')
+    .option(
+      '--plan <file>',
+      'apply exactly this plan (from plan --out); it carries its spec, so none is needed; refused if stale',
+    )
     .addOption(modelsOption())
     .addOption(unconstrainedOption())
     .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
     .addOption(checkDataOption())
-    .option(
-      '--deny-hazards <codes>',
-      `refuse plans with these hazards (${HAZARD_CODES.join(', ')})`,
-      parseHazards,
-    )
-    .action(async (spec: string, options: ApplyCommandOptions) => {
+    .addOption(denyHazardsOption())
+    .option('--create', 'pglite:<directory>: make a new database there if there is none')
+    .action(async (spec: string | undefined, options: ApplyCommandOptions) => {
       setExit(await applyCommand(spec, options, io));
     });
 }
@@ -346,10 +463,11 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(urlOption())
     .option(
       '--schema <name>',
-      'schema (MySQL: database) to read; repeatable (default: the current one)',
+      'a schema (MySQL: database) to read; repeat the flag for more (default: the current one)',
       collect,
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
+    .option('--force', 'overwrite the --output file if it exists')
     .addOption(modelsOption())
     .addOption(unconstrainedOption())
     .action(async (options: PullCommandOptions) => {
@@ -362,7 +480,7 @@ function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
     program,
     'validate',
     'check the spec; with a URL also check it against the database, without changing anything',
-  ).action(async (spec: string, options: ConnectionOptions) => {
+  ).action(async (spec: string | undefined, options: ConnectionOptions) => {
     setExit(await validateCommand(spec, options, io));
   });
 }
@@ -413,10 +531,11 @@ export function buildProgram(io: Io, version: string, setExit: SetExit): Command
     )
     .version(version, '-v, --version')
     .addHelpText('after', EXAMPLES)
-    .showHelpAfterError('(run fkdiff --help for usage)')
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Errors are reported by main.ts, one line with their code.
+      outputError: () => undefined,
     })
     .exitOverride();
   addPlanCommand(program, io, setExit);

@@ -14,6 +14,8 @@ export interface Connection extends Session {
   /** PostgreSQL current_schema(), MySQL the URL's database. */
   readonly defaultSchema: string;
   readonly serverVersion: string;
+  /** The product as users name it: PostgreSQL, MySQL, MariaDB. */
+  readonly product: string;
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -41,7 +43,7 @@ function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number):
   });
 }
 
-async function openEndpoint(target: Target): Promise<Endpoint> {
+async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
   switch (target.kind) {
     case 'server': {
       const sequelize = sequelizeFor(target.engine, target, IDLE_MS.server);
@@ -50,7 +52,7 @@ async function openEndpoint(target: Target): Promise<Endpoint> {
     case 'embedded': {
       const transport = target.engine.embedded;
       if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
-      const served = await transport.open(target.location);
+      const served = await transport.open(target.location, { create: options.create ?? true });
       const sequelize = sequelizeFor(target.engine, served.settings, IDLE_MS.embedded);
       return {
         sequelize,
@@ -90,8 +92,10 @@ export function driverMessage(error: unknown): string {
     const original = (error as Error & { original?: unknown }).original;
     const message = original instanceof Error && original.message !== '' ? original.message : error.message;
     const code = (original as { code?: unknown } | undefined)?.code;
-    const detail = message !== '' ? message : typeof code === 'string' ? code : error.name;
-    return redactUrls(detail);
+    const text = message !== '' ? message : typeof code === 'string' ? code : error.name;
+    // PostgreSQL's DETAIL names the row at fault: `Key (team_id)=(42) is not present in table "teams".`
+    const detail = (original as { detail?: unknown } | undefined)?.detail;
+    return redactUrls(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
   }
   return redactUrls(String(error));
 }
@@ -115,6 +119,7 @@ async function connectionOn(
     display,
     defaultSchema,
     serverVersion: info?.version ?? '',
+    product: engine.productName(info?.version ?? ''),
     transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
     close,
   };
@@ -127,11 +132,16 @@ function connectionFailed(display: string, error: unknown): FkdiffError {
   });
 }
 
-export async function connect(url: string | undefined): Promise<Connection> {
+export interface ConnectOptions {
+  /** An embedded engine may make a new database where there is none (default true). */
+  readonly create?: boolean;
+}
+
+export async function connect(url: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
   const target = parseTarget(url);
   let endpoint: Endpoint | undefined;
   try {
-    endpoint = await openEndpoint(target);
+    endpoint = await openEndpoint(target, options);
     return await connectionOn(endpoint.sequelize, target.engine, target.display, endpoint.stop);
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);

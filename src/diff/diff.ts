@@ -112,7 +112,8 @@ function pairChanges(pair: Pair, name: string): Change[] {
     });
   }
   // A validated key satisfies `notValid: true` too: validation cannot be undone, and is stronger.
-  if (!current.validated && desired.validated) changes.push({ kind: 'validate', fk: renamed });
+  if (!current.validated && desired.validated)
+    changes.push({ kind: 'validate', fk: renamed, source: desired.source });
   return changes;
 }
 

@@ -1,5 +1,6 @@
 import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
 import type { KeyField } from '../model/fields.js';
+import type { OrphanRows } from './engine.js';
 
 /**
  * The clause each field of a key contributes to its definition, in the order they are written ('' for
@@ -21,10 +22,29 @@ export function joinSql(parts: readonly string[]): string {
 }
 
 /**
+ * The condition a referencing row `c` fails the key on: no referenced row `p` matches. Rows the key
+ * does not check are left out: MATCH SIMPLE skips rows with any NULL in the key, MATCH FULL only rows
+ * that are all NULL.
+ */
+function orphanCondition(
+  fk: ForeignKey,
+  quote: (name: string) => string,
+  quoteTable: (ref: ForeignKey['table']) => string,
+): string {
+  const child = fk.columns.map((column) => `c.${quote(column)}`);
+  const matches = fk.columns
+    .map((column, i) => `p.${quote(fk.referencedColumns[i] ?? column)} = c.${quote(column)}`)
+    .join(' AND ');
+  const missing = `NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.referencedTable)} p WHERE ${matches})`;
+  return fk.match === 'full'
+    ? `NOT (${child.map((c) => `${c} IS NULL`).join(' AND ')}) AND (${child.map((c) => `${c} IS NULL`).join(' OR ')} OR ${missing})`
+    : `${child.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${missing}`;
+}
+
+/**
  * One query counting, for each key, the referencing rows without a referenced row (at most
  * `limit + 1` each, so a table full of violations is not counted to the end). Rows
- * `{ position, orphans }`, position = index in `fks`. Rows the key does not check are left out:
- * MATCH SIMPLE skips rows with any NULL in the key, MATCH FULL only rows that are all NULL.
+ * `{ position, orphans }`, position = index in `fks`.
  */
 export function orphanCountSql(
   fks: readonly ForeignKey[],
@@ -34,17 +54,32 @@ export function orphanCountSql(
 ): string {
   return fks
     .map((fk, position) => {
-      const child = fk.columns.map((column) => `c.${quote(column)}`);
-      const matches = fk.columns
-        .map((column, i) => `p.${quote(fk.referencedColumns[i] ?? column)} = c.${quote(column)}`)
-        .join(' AND ');
-      const missing = `NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.referencedTable)} p WHERE ${matches})`;
-      const checked =
-        fk.match === 'full'
-          ? `NOT (${child.map((c) => `${c} IS NULL`).join(' AND ')}) AND (${child.map((c) => `${c} IS NULL`).join(' OR ')} OR ${missing})`
-          : `${child.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${missing}`;
+      const checked = orphanCondition(fk, quote, quoteTable);
       const sample = `SELECT 1 FROM ${quoteTable(fk.table)} c WHERE ${checked} LIMIT ${Math.trunc(limit) + 1}`;
       return `SELECT ${position} AS position, (SELECT count(*) FROM (${sample}) AS orphan) AS orphans`;
     })
     .join('\nUNION ALL\n');
+}
+
+/**
+ * The rows that fail the key. `sample`: the first `limit` distinct key values, columns `k0, k1…`
+ * in key order; `all`: every failing row, every column, for the user to run.
+ */
+export function orphanRowsSql(
+  fk: ForeignKey,
+  quote: (name: string) => string,
+  quoteTable: (ref: ForeignKey['table']) => string,
+  rows: OrphanRows,
+): string {
+  const where = `FROM ${quoteTable(fk.table)} c WHERE ${orphanCondition(fk, quote, quoteTable)}`;
+  const keyColumns = fk.columns.map((column) => `c.${quote(column)}`);
+  switch (rows.kind) {
+    case 'sample': {
+      const select = keyColumns.map((column, i) => `${column} AS k${i}`).join(', ');
+      const order = keyColumns.map((_, i) => `${i + 1}`).join(', ');
+      return `SELECT DISTINCT ${select} ${where} ORDER BY ${order} LIMIT ${Math.trunc(rows.limit)}`;
+    }
+    case 'all':
+      return `SELECT c.* ${where} ORDER BY ${keyColumns.join(', ')}`;
+  }
 }

@@ -13,6 +13,11 @@ export interface Session {
 
 /** What a database engine can do; stages ask these instead of testing the engine's name. */
 export interface EngineCapabilities {
+  /**
+   * The default schema is the URL's database (MySQL): a spec that leaves `schemas` out serves
+   * every database of the same shape (`app_dev`, `app_prod`), so `pull` leaves it out.
+   */
+  readonly schemaFromUrl: boolean;
   /** DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDdl: boolean;
   /** A constraint can be renamed in place. */
@@ -80,8 +85,14 @@ export interface EmbeddedTransport {
   readonly scheme: string;
   /** Reads what follows the scheme: undefined location = in memory. Throws URL_INVALID. */
   parseLocation(rest: string): { readonly location: string | undefined; readonly display: string };
-  /** Starts the engine and a server for it on a free local port. */
-  open(location: string | undefined): Promise<{
+  /**
+   * Starts the engine and a server for it on a free local port. Without `create`, a location that
+   * holds no database is refused (CONNECTION_FAILED) rather than silently made empty.
+   */
+  open(
+    location: string | undefined,
+    options: { readonly create: boolean },
+  ): Promise<{
     readonly settings: ServerSettings;
     readonly stop: () => Promise<void>;
   }>;
@@ -135,9 +146,14 @@ export interface SequelizeRules {
   syncConstraintName(table: string, column: string, ordinal: number): string;
 }
 
+/** Which rows `orphanRowsSql` selects. */
+export type OrphanRows = { readonly kind: 'sample'; readonly limit: number } | { readonly kind: 'all' };
+
 /** Everything one database engine knows. All SQL text comes from an engine's folder. */
 export interface Engine {
   readonly name: EngineName;
+  /** The product as users name it (MariaDB, not mysql), from the server's version string. */
+  productName(serverVersion: string): string;
   readonly capabilities: EngineCapabilities;
   readonly url: UrlRules;
   /** Sequelize's dialect and driver options for a server connection. */
@@ -172,6 +188,8 @@ export interface Engine {
   columnTypesMatch(owning: string, referenced: string): boolean;
   /** Counts rows that would fail each key; see `orphanCountSql` in common-sql.ts. */
   orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
+  /** Sample key values of the rows that fail a key, or every such row; see `orphanRowsSql`. */
+  orphanRowsSql(fk: ForeignKey, rows: OrphanRows): string;
 }
 
 /** A key with its rules in the engine's canonical form. */

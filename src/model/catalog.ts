@@ -68,6 +68,8 @@ export interface Table {
   readonly partitioned: boolean;
   /** PostgreSQL: the partitioned table this table is a partition of. */
   readonly partitionOf?: TableRef;
+  /** MySQL: the storage engine, when it ignores foreign keys (MyISAM, MEMORY, Aria…). */
+  readonly ignoresForeignKeys?: string;
   /**
    * Names a new foreign key cannot take besides the managed keys' (PostgreSQL: the table's other
    * constraints and the clones of a parent's keys, which share one namespace per table).

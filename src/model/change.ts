@@ -21,7 +21,12 @@ export type Change =
       readonly initiallyDeferred: boolean;
     }
   /** Exists NOT VALID and is wanted validated; `fk` carries the final name. */
-  | { readonly kind: 'validate'; readonly fk: ForeignKey }
+  | {
+      readonly kind: 'validate';
+      readonly fk: ForeignKey;
+      /** Where the spec declares the key, for the data check's message. */
+      readonly source?: SourceLocation | undefined;
+    }
   /** A difference that can only be made by dropping `from` and adding `to`. */
   | {
       readonly kind: 'replace';
@@ -71,5 +76,7 @@ export function asDropsAndAdds(change: Change, renameInPlace: boolean): DropsAnd
 
 /** Where the spec declares the key a change creates, when it does. */
 export function changeSource(change: Change): SourceLocation | undefined {
-  return change.kind === 'add' || change.kind === 'replace' ? change.source : undefined;
+  return change.kind === 'add' || change.kind === 'replace' || change.kind === 'validate'
+    ? change.source
+    : undefined;
 }

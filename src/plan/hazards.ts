@@ -1,8 +1,9 @@
 /** What each kind of step risks, in words; the planner attaches these to its steps. */
 import type { Engine } from '../engines/engine.js';
 import { keyLabel } from '../labels.js';
-import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
-import { tableKey } from '../model/catalog.js';
+import type { ForeignKey, ReferentialAction, Table, TableRef } from '../model/catalog.js';
+import { sameColumns, tableKey } from '../model/catalog.js';
+import { displayColumns, displayName } from '../render/display.js';
 import type { Hazard, Step } from '../model/plan.js';
 
 const ROW_CHANGING: ReadonlySet<ReferentialAction> = new Set(['cascade', 'set null', 'set default']);
@@ -14,14 +15,14 @@ function consequence(
   event: 'onDelete' | 'onUpdate',
   notNull: readonly string[],
 ): string {
-  const rows = `the rows of ${fk.table.name} that reference it`;
-  const columns = fk.columns.join(', ');
+  const rows = `the rows of ${displayName(fk.table.name)} that reference it`;
+  const columns = displayColumns(fk.columns);
   switch (action) {
     case 'cascade':
       return event === 'onDelete' ? `delete ${rows}` : `update ${columns} in ${rows}`;
     case 'set null':
       return notNull.length > 0
-        ? `fail while ${rows} exist: ${notNull.join(', ')} cannot be set to NULL (NOT NULL)`
+        ? `fail while ${rows} exist: ${displayColumns(notNull)} cannot be set to NULL (NOT NULL)`
         : `set ${columns} to NULL in ${rows}`;
     case 'set default':
       return `set ${columns} to their defaults in ${rows}`;
@@ -41,34 +42,72 @@ export function cascadeHazards(
     .filter((event) => ROW_CHANGING.has(fk[event]) && before?.[event] !== fk[event])
     .map((event) => ({
       code: 'enables-cascade',
-      message: `${keyLabel(fk)}: ${event === 'onDelete' ? 'deleting' : 'updating'} a row of ${fk.referencedTable.name} will ${consequence(fk, fk[event], event, notNull)}`,
+      message: `${keyLabel(fk)}: ${event === 'onDelete' ? 'deleting' : 'updating'} a row of ${displayName(fk.referencedTable.name)} will ${consequence(fk, fk[event], event, notNull)}`,
     }));
 }
 
-/** A step that checks every row; `blocksWrites` when it holds the tables' locks meanwhile. */
-export function validationHazards(fk: ForeignKey, blocksWrites: boolean, engine: Engine): Hazard[] {
+/**
+ * A step that checks every row; `blocksWrites` when it holds the tables' locks meanwhile, and
+ * `onlineHelps` when online mode would add the key without the check (not on a partitioned table
+ * before PostgreSQL 18, nor where DDL is not transactional).
+ */
+export function validationHazards(fk: ForeignKey, blocksWrites: boolean, onlineHelps: boolean): Hazard[] {
   const hazards: Hazard[] = [
     {
       code: 'validates-data',
-      message: `${keyLabel(fk)}: every row of ${fk.table.name} is checked; the step fails if one has no matching row in ${fk.referencedTable.name}`,
+      message: `${keyLabel(fk)}: every row of ${displayName(fk.table.name)} is checked; the step fails if one has no matching row in ${displayName(fk.referencedTable.name)}`,
     },
   ];
   if (blocksWrites) {
-    const canGoOnline = engine.capabilities.transactionalDdl && engine.capabilities.notValid;
     hazards.push({
       code: 'blocks-writes',
-      message: `${keyLabel(fk)}: writes to ${fk.table.name} and ${fk.referencedTable.name} wait while the rows are checked`,
-      ...(canGoOnline ? { avoidedBy: 'online' as const } : {}),
+      message: `${keyLabel(fk)}: writes to ${displayName(fk.table.name)} and ${displayName(fk.referencedTable.name)} wait while the rows are checked`,
+      ...(onlineHelps ? { avoidedBy: 'online' as const } : {}),
     });
   }
   return hazards;
 }
 
-export function dropHazard(fk: ForeignKey): Hazard {
-  return {
-    code: 'drops-fk',
-    message: `${keyLabel(fk)}: the database stops checking ${fk.table.name} (${fk.columns.join(', ')}) against ${fk.referencedTable.name}`,
-  };
+/** The table and the partitioned tables it is a partition of, nearest first. */
+function withAncestors(table: TableRef, tables: ReadonlyMap<string, Table>): string[] {
+  const keys: string[] = [];
+  for (let ref: TableRef | undefined = table; ref !== undefined && !keys.includes(tableKey(ref));) {
+    keys.push(tableKey(ref));
+    ref = tables.get(tableKey(ref))?.partitionOf;
+  }
+  return keys;
+}
+
+/**
+ * Whether `kept` goes on checking what `dropped` checked: the same columns against the same
+ * referenced columns, on the same table or on a partitioned table it belongs to (whose key
+ * PostgreSQL applies to every partition).
+ */
+function covers(kept: ForeignKey, dropped: ForeignKey, tables: ReadonlyMap<string, Table>): boolean {
+  return (
+    withAncestors(dropped.table, tables).includes(tableKey(kept.table)) &&
+    sameColumns(kept.columns, dropped.columns) &&
+    tableKey(kept.referencedTable) === tableKey(dropped.referencedTable) &&
+    sameColumns(kept.referencedColumns, dropped.referencedColumns)
+  );
+}
+
+/**
+ * `drops-fk` when no key left after the plan (kept or added) still checks what `fk` checked:
+ * removing one of two identical keys, or moving partitions' keys to their parent, drops nothing.
+ */
+export function dropHazards(
+  fk: ForeignKey,
+  remaining: readonly ForeignKey[],
+  tables: ReadonlyMap<string, Table>,
+): Hazard[] {
+  if (remaining.some((kept) => covers(kept, fk, tables))) return [];
+  return [
+    {
+      code: 'drops-fk',
+      message: `${keyLabel(fk)}: the database stops checking ${displayName(fk.table.name)} (${displayColumns(fk.columns)}) against ${displayName(fk.referencedTable.name)}`,
+    },
+  ];
 }
 
 /**
@@ -92,7 +131,7 @@ export function markBlockedReads(steps: readonly Step[], engine: Engine): Step[]
       locked.add(tableKey(action.fk.referencedTable));
     }
     if (blocked.length === 0) return step;
-    const names = [...new Set(blocked.map((t) => t.name))].join(' and ');
+    const names = [...new Set(blocked.map((t) => displayName(t.name)))].join(' and ');
     const hazard: Hazard = {
       code: 'blocks-reads',
       message: `${keyLabel(action.fk)}: reads of ${names} wait too while the rows are checked, because an earlier drop or rename in the same transaction locked ${blocked.length === 1 ? 'it' : 'them'} exclusively`,
@@ -102,12 +141,12 @@ export function markBlockedReads(steps: readonly Step[], engine: Engine): Step[]
 }
 
 /** Where each statement commits on its own, the first step says so for the whole plan. */
-export function markNonTransactional(steps: readonly Step[], engine: Engine): Step[] {
+export function markNonTransactional(steps: readonly Step[], engine: Engine, product: string): Step[] {
   const [first, ...rest] = steps;
   if (engine.capabilities.transactionalDdl || first === undefined || rest.length === 0) return [...steps];
   const hazard: Hazard = {
     code: 'non-transactional',
-    message: `${engine.name} commits each of the ${steps.length} statements on its own: a failure part-way leaves the earlier ones applied (run apply again to finish)`,
+    message: `${product} commits each of the ${steps.length} statements on its own: a failure part-way leaves the earlier ones applied (run apply again to finish)`,
   };
   return [{ ...first, hazards: [hazard, ...first.hazards] }, ...rest];
 }

@@ -7,7 +7,7 @@ import type { DraftStep, Hazard, Plan, Step, StepAction } from '../model/plan.js
 import { nameScopeKey } from '../diff/constraint-names.js';
 import {
   cascadeHazards,
-  dropHazard,
+  dropHazards,
   markBlockedReads,
   markNonTransactional,
   validationHazards,
@@ -20,6 +20,8 @@ export interface PlanOptions {
    * transaction of its own (PostgreSQL). Without transactional DDL it changes nothing.
    */
   readonly online: boolean;
+  /** The product as users name it, for messages (default: from the engine alone). */
+  readonly product?: string;
 }
 
 /** Hash of the keys a plan was made from, so that applying a saved plan can tell the database moved on. */
@@ -70,13 +72,13 @@ function planAdd(
     .map((column) => column.name);
   phases.adds.push(
     draft({ kind: 'add', fk, notValid: !checkNow }, change, [
-      ...(checkNow ? validationHazards(fk, true, engine) : []),
+      ...(checkNow ? validationHazards(fk, true, canSkipCheck && engine.capabilities.transactionalDdl) : []),
       ...cascadeHazards(fk, before, notNull),
     ]),
   );
   if (deferValidation) {
     phases.validations.push(
-      draft({ kind: 'validate', fk }, change, validationHazards(fk, false, engine), true),
+      draft({ kind: 'validate', fk }, change, validationHazards(fk, false, false), true),
     );
   }
 }
@@ -95,6 +97,17 @@ function heldNames(current: Catalog, drops: readonly DraftStep[], engine: Engine
   ]);
 }
 
+/** The keys the database holds once the changes are made: the kept ones and the added ones. */
+function keysAfter(changes: readonly Change[], current: Catalog, renameConstraint: boolean): ForeignKey[] {
+  const identity = (fk: ForeignKey): string => `${tableKey(fk.table)}\u0000${fk.name}`;
+  const split = changes.map((change) => asDropsAndAdds(change, renameConstraint));
+  const gone = new Set(split.flatMap(({ dropped }) => dropped.map(identity)));
+  return [
+    ...current.foreignKeys.filter((fk) => !gone.has(identity(fk))),
+    ...split.flatMap(({ added }) => added.map(({ fk }) => fk)),
+  ];
+}
+
 /**
  * Orders the changes into steps: drops, renames, deferrability changes, adds, validations. The
  * order within each phase follows the (sorted) changes, so the plan is deterministic.
@@ -110,11 +123,13 @@ export function planChanges(
   const phases: Phases = { drops: [], renames: [], alters: [], adds: [], validations: [] };
   const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
   const context = { tables, engine, online };
+  const remaining = keysAfter(changes, current, caps.renameConstraint);
 
   for (const change of changes) {
     const { dropped, added } = asDropsAndAdds(change, caps.renameConstraint);
     for (const fk of dropped) {
-      phases.drops.push(draft({ kind: 'drop', fk }, change, change.kind === 'drop' ? [dropHazard(fk)] : []));
+      const hazards = change.kind === 'drop' ? dropHazards(fk, remaining, tables) : [];
+      phases.drops.push(draft({ kind: 'drop', fk }, change, hazards));
     }
     for (const { fk, before } of added) planAdd(phases, fk, before, change, context);
     switch (change.kind) {
@@ -140,7 +155,7 @@ export function planChanges(
           draft(
             { kind: 'validate', fk: change.fk },
             change,
-            validationHazards(change.fk, false, engine),
+            validationHazards(change.fk, false, false),
             online,
           ),
         );
@@ -164,7 +179,11 @@ export function planChanges(
     schemas: current.schemas,
     online,
     changes,
-    steps: markNonTransactional(markBlockedReads(steps, engine), engine),
+    steps: markNonTransactional(
+      markBlockedReads(steps, engine),
+      engine,
+      options.product ?? engine.productName(''),
+    ),
     fingerprint: fingerprint(engine, current.schemas, current.foreignKeys),
   };
 }

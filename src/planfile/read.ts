@@ -4,6 +4,9 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { EngineName } from '../engines/names.js';
+import type { DesiredForeignKey } from '../model/catalog.js';
+import type { HazardCode } from '../model/plan.js';
+import type { Spec } from '../spec/resolve.js';
 import { FkdiffError, problemsError } from '../errors.js';
 import { schemaProblems, sortProblems } from '../spec/messages.js';
 import { compileSchemaFile, requiredValidator } from '../spec/schema.js';
@@ -18,6 +21,20 @@ export interface SavedPlan {
   readonly fingerprint: string;
   /** The steps' SQL, in order. */
   readonly statements: readonly string[];
+  /** The resolved spec the plan was made from; absent in files written before fkdiff saved it. */
+  readonly spec: Spec | undefined;
+}
+
+type DesiredKeyDocument = Omit<DesiredForeignKey, 'name' | 'source'> & {
+  readonly name: string | null;
+  readonly source: DesiredForeignKey['source'] | null;
+};
+
+interface SpecDocument {
+  readonly file: string;
+  readonly exclude: readonly string[];
+  readonly denyHazards: readonly HazardCode[];
+  readonly foreignKeys: readonly DesiredKeyDocument[];
 }
 
 /** The part of a valid plan document this reader uses. */
@@ -27,6 +44,21 @@ interface PlanDocument {
   readonly online: boolean;
   readonly fingerprint: string;
   readonly steps: readonly { readonly sql: string }[];
+  readonly spec?: SpecDocument;
+}
+
+function savedSpec(document: SpecDocument, schemas: readonly string[]): Spec {
+  return {
+    file: document.file,
+    schemas,
+    exclude: document.exclude,
+    denyHazards: document.denyHazards,
+    foreignKeys: document.foreignKeys.map((fk) => ({
+      ...fk,
+      name: fk.name ?? undefined,
+      source: fk.source ?? undefined,
+    })),
+  };
 }
 
 let validator: ValidateFunction<PlanDocument> | undefined;
@@ -72,5 +104,6 @@ export function readPlanFile(text: string, file: string): SavedPlan {
     online: data.online,
     fingerprint: data.fingerprint,
     statements: data.steps.map((step) => step.sql),
+    spec: data.spec === undefined ? undefined : savedSpec(data.spec, data.schemas),
   };
 }

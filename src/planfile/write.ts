@@ -3,9 +3,10 @@
  * docs/plan-json.md and checked by schemas/plan.schema.json. Fields are written in a fixed order.
  */
 import { assertNever } from '../collections.js';
-import type { ForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
+import type { DesiredForeignKey, ForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
-import type { Hazard, Plan, Step, StepAction } from '../model/plan.js';
+import type { Hazard, HazardCode, Plan, Step, StepAction } from '../model/plan.js';
+import type { Spec } from '../spec/resolve.js';
 import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
 
 /** Bumped on any change that an older reader would misread; the reader refuses other versions. */
@@ -31,6 +32,25 @@ function foreignKeyJson(fk: ForeignKey): object {
     validated: fk.validated,
   };
   return fields;
+}
+
+function desiredKeyJson(fk: DesiredForeignKey): object {
+  const fields: { readonly [K in keyof DesiredForeignKey]: unknown } = {
+    ...(foreignKeyJson({ ...fk, name: '' }) as Record<keyof ForeignKey, unknown>),
+    name: fk.name ?? null,
+    source: sourceJson(fk.source),
+  };
+  return fields;
+}
+
+/** What verifying the plan after apply needs of the spec, so that `apply --plan` needs no spec. */
+function specJson(spec: Spec): object {
+  return {
+    file: spec.file,
+    exclude: spec.exclude,
+    denyHazards: spec.denyHazards,
+    foreignKeys: spec.foreignKeys.map(desiredKeyJson),
+  };
 }
 
 export function sourceJson(source: SourceLocation | undefined): object | null {
@@ -109,17 +129,27 @@ function stepJson(step: Step, changeIndex: ReadonlyMap<Change, number>): object 
   };
 }
 
-function planHazardJson(hazard: PlanHazard): object {
+function planHazardJson(hazard: PlanHazard, denied: ReadonlySet<HazardCode>): object {
   return {
     code: hazard.code,
     message: hazard.message,
     table: tableJson(hazard.table),
     constraint: hazard.constraint,
+    denied: denied.has(hazard.code),
   };
 }
 
+/** What the plan was made from, beyond the plan itself. */
+export interface PlanContext {
+  /** The resolved spec: saved so that the file alone can be applied and verified. */
+  readonly spec: Spec;
+  /** Hazards the policy refuses: the spec's and the caller's. */
+  readonly denyHazards: readonly HazardCode[];
+}
+
 /** The plan as pretty-printed JSON (2 spaces, trailing newline); `readPlanFile` reads it back. */
-export function writePlanFile(plan: Plan): string {
+export function writePlanFile(plan: Plan, context?: PlanContext): string {
+  const denied = new Set(context?.denyHazards ?? []);
   const changeIndex = new Map(plan.changes.map((change, index) => [change, index]));
   const document = {
     fkdiff: FORMAT_VERSION,
@@ -130,7 +160,9 @@ export function writePlanFile(plan: Plan): string {
     summary: summarize(plan.changes),
     changes: plan.changes.map(changeJson),
     steps: plan.steps.map((step) => stepJson(step, changeIndex)),
-    hazards: planHazards(plan.steps).map(planHazardJson),
+    hazards: planHazards(plan.steps).map((hazard) => planHazardJson(hazard, denied)),
+    policy: { denyHazards: [...denied].sort() },
+    ...(context === undefined ? {} : { spec: specJson(context.spec) }),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

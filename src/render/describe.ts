@@ -8,9 +8,9 @@ import { countOf } from '../labels.js';
 import { tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
-import type { Plan, StepAction } from '../model/plan.js';
+import type { HazardCode, Plan, StepAction } from '../model/plan.js';
 import type { KeyField } from '../model/fields.js';
-import type { Summary } from '../model/summary.js';
+import { planHazards, type PlanHazard, type Summary } from '../model/summary.js';
 import { displayColumns, displayName, displayTable } from './display.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
@@ -20,6 +20,16 @@ export const plainColors: Colors = pc.createColors(false);
 
 /** How the caller names a setting that avoids a hazard (the CLI: by its flag). */
 export type SettingHint = (setting: Setting) => string;
+
+/** The hazards of a change's steps, each once (a replace's drop and add would say it twice). */
+export function changeHazards(plan: Plan, change: Change): readonly PlanHazard[] {
+  return planHazards(plan.steps.filter((step) => step.change === change));
+}
+
+/** `Policy: denies drops-fk.`, or nothing when no hazard is denied. */
+export function policyLine(denyHazards: readonly HazardCode[]): string | undefined {
+  return denyHazards.length === 0 ? undefined : `Policy: denies ${[...denyHazards].sort().join(', ')}.`;
+}
 
 /** A hazard's message, followed by how to avoid it when the caller can say. */
 export function hazardText(
@@ -183,7 +193,7 @@ export function describeStep(op: StepAction): string {
     case 'alter':
       return `alter ${fk}: ${describeDeferrability(op.deferrable, op.initiallyDeferred)}`;
     case 'add':
-      return op.notValid ? `add ${fk}, not valid: existing rows are checked by a later step` : `add ${fk}`;
+      return op.notValid ? `add ${fk}, not valid: existing rows are not checked here` : `add ${fk}`;
     case 'validate':
       return `validate ${fk}`;
     case 'drop-index':

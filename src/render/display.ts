@@ -1,5 +1,3 @@
-import type { TableRef } from '../model/catalog.js';
-
 /**
  * Characters that must never reach a terminal, a `--` comment or a markdown cell as they are: controls
  * (newlines, ESC), format characters (bidi overrides, zero-width joiners), lone surrogates, private-use
@@ -41,8 +39,11 @@ export function displayName(name: string): string {
   return `"${escapeUnsafe(name.replaceAll('\\', '\\\\').replaceAll('"', '""'))}"`;
 }
 
-/** `schema.table`; just `table` for the empty schema (a MySQL spec read without a database). */
-export function displayTable(ref: TableRef): string {
+/**
+ * `schema.table`; just `table` for the empty schema (a MySQL spec read without a database). Any
+ * `TableRef` is one (structural, so that labels.ts can use this file without a circle).
+ */
+export function displayTable(ref: { readonly schema: string; readonly name: string }): string {
   return ref.schema === '' ? displayName(ref.name) : `${displayName(ref.schema)}.${displayName(ref.name)}`;
 }
 

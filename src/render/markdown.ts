@@ -1,8 +1,7 @@
 import type { Engine } from '../engines/engine.js';
 import { countOf } from '../labels.js';
 import type { Change } from '../model/change.js';
-import { transactionGroups, type Plan } from '../model/plan.js';
-import type { HazardCode } from '../model/plan.js';
+import { transactionGroups, type HazardCode, type Plan } from '../model/plan.js';
 import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
 import {
   changeNames,
@@ -12,6 +11,7 @@ import {
   hazardText,
   plainColors,
   noChangesLine,
+  policyLine,
   summaryLine,
   type SettingHint,
 } from './describe.js';
@@ -26,6 +26,8 @@ export interface MarkdownOptions {
   readonly lockTimeoutMs: number;
   /** How to name a setting that avoids a hazard. */
   readonly hint?: SettingHint;
+  /** Hazards the policy refuses. */
+  readonly denyHazards?: readonly HazardCode[];
 }
 
 const HEADING = '### fkdiff plan';
@@ -126,14 +128,16 @@ export function sqlBlock(
 
 /** The plan as a pull-request comment: summary, a table of changes, hazards, and the SQL script. */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions): string {
+  const line = policyLine(options.denyHazards ?? []);
+  const policy = line === undefined ? [] : ['', text(line)];
   const sections =
     plan.changes.length === 0
       ? [[HEADING], [noChangesLine(plan, options.managedCount, (name) => code(displayName(name)))]]
       : [
           [HEADING],
-          [summaryLine(summarize(plan.changes))],
+          [summaryLine(summarize(plan.changes)), ...policy],
           changesTable(plan.changes),
-          hazardsList(planHazards(plan.steps), options.hint),
+          hazardsList(planHazards(plan.steps), options.hint, new Set(options.denyHazards ?? [])),
           sqlBlock(plan, options),
         ];
   return `${sections

@@ -3,15 +3,17 @@ import type { Engine } from '../engines/engine.js';
 import { assertNever } from '../collections.js';
 import type { TableRef } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
-import { transactionGroups, type Plan, type Step } from '../model/plan.js';
-import { planHazards, summarize, type PlanHazard } from '../model/summary.js';
+import { transactionGroups, type HazardCode, type Plan, type Step } from '../model/plan.js';
+import { summarize, type PlanHazard } from '../model/summary.js';
 import {
+  changeHazards,
   changeNames,
   changesByTable,
   changeVerb,
   describeChange,
   hazardText,
   noChangesLine,
+  policyLine,
   summaryLine,
 } from './describe.js';
 import type { Colors, SettingHint } from './describe.js';
@@ -25,6 +27,8 @@ export interface TextOptions {
   readonly managedCount: number;
   /** How to name a setting that avoids a hazard; hazards are shown without when undefined. */
   readonly hint?: SettingHint;
+  /** Hazards the policy refuses: marked where they occur, and named in a line of their own. */
+  readonly denyHazards?: readonly HazardCode[];
 }
 
 const INDENT = '  ';
@@ -40,7 +44,8 @@ function sign(change: Change): string {
     case 'replace':
       return '~';
     case 'validate':
-      return '✓';
+      // Pending like every other change: a tick would read as done.
+      return '~';
     default:
       return assertNever(change);
   }
@@ -74,10 +79,15 @@ export function changeLine(change: Change, c: Colors): string {
   return INDENT + paint(change, c)(line);
 }
 
-function tableSection(table: TableRef, changes: readonly Change[], c: Colors): readonly string[] {
-  return [c.bold(displayTable(table)), ...changes.map((change) => changeLine(change, c))];
+/** `    ! drops-fk (denied): …`, under the change the hazard belongs to. */
+function hazardLine(hazard: PlanHazard, options: TextOptions, c: Colors): string {
+  const denied = options.denyHazards?.includes(hazard.code) === true;
+  const code = denied ? `${hazard.code} (denied by policy)` : hazard.code;
+  const line = `! ${code}: ${escapeUnsafe(hazardText(hazard, options.hint))}`;
+  return INDENT + INDENT + (denied ? c.red(c.bold(line)) : c.magenta(line));
 }
 
+/** A flat list of hazards (a review's, which has no changes of a database to hang them under). */
 export function hazardSection(
   hazards: readonly PlanHazard[],
   c: Colors,
@@ -89,6 +99,21 @@ export function hazardSection(
     ...hazards.map(
       (hazard) => INDENT + c.magenta(`! ${hazard.code}: ${escapeUnsafe(hazardText(hazard, hint))}`),
     ),
+  ];
+}
+
+function tableSection(
+  plan: Plan,
+  [table, changes]: readonly [TableRef, readonly Change[]],
+  options: TextOptions,
+  c: Colors,
+): readonly string[] {
+  return [
+    c.bold(displayTable(table)),
+    ...changes.flatMap((change) => [
+      changeLine(change, c),
+      ...changeHazards(plan, change).map((hazard) => hazardLine(hazard, options, c)),
+    ]),
   ];
 }
 
@@ -118,14 +143,14 @@ export function sqlSection(plan: Plan, engine: Engine, c: Colors): readonly stri
   return [c.bold('SQL:'), ...body];
 }
 
-/** The plan for people at a terminal: summary, changes by table, hazards, then the SQL in order. */
+/** The plan for people at a terminal: summary, changes by table with their hazards, then the SQL. */
 export function renderText(plan: Plan, options: TextOptions): string {
   const c = pc.createColors(options.color);
   if (plan.changes.length === 0) return `${noChangesLine(plan, options.managedCount, displayName)}\n`;
+  const policy = policyLine(options.denyHazards ?? []);
   const sections = [
-    [summaryLine(summarize(plan.changes))],
-    ...changesByTable(plan.changes).map(([table, changes]) => tableSection(table, changes, c)),
-    hazardSection(planHazards(plan.steps), c, options.hint),
+    [summaryLine(summarize(plan.changes)), ...(policy === undefined ? [] : [policy])],
+    ...changesByTable(plan.changes).map((group) => tableSection(plan, group, options, c)),
     sqlSection(plan, options.engine, c),
   ];
   return `${sections

@@ -1,3 +1,4 @@
+import { quotedValue } from './messages.js';
 import { FkdiffError } from '../errors.js';
 import type { TableRef } from '../model/catalog.js';
 import type { ReadResult, RefPart } from './table-ref.js';
@@ -53,5 +54,5 @@ export function isExcluded(patterns: readonly string[], table: TableRef): boolea
 }
 
 export function excludePatternError(pattern: string, error: string): string {
-  return `invalid exclude pattern ${JSON.stringify(pattern)}: ${error}`;
+  return `invalid exclude pattern ${quotedValue(pattern)}: ${error}`;
 }

@@ -119,11 +119,21 @@ function expectedType(path: Path, type: unknown): string {
 }
 
 /** A value as the author wrote it, short: `"cascades"`, `3`, `a list`. */
+/** Longest quoted value a message shows; a pasted blob must not fill the terminal. */
+const QUOTED_LIMIT = 60;
+
+/** A string value as messages quote it: JSON-escaped, cut to a sensible length. */
+export function quotedValue(value: string): string {
+  const chars = Array.from(new Intl.Segmenter().segment(value), (part) => part.segment);
+  if (chars.length <= QUOTED_LIMIT) return JSON.stringify(value);
+  return `${JSON.stringify(chars.slice(0, QUOTED_LIMIT).join(''))}… (${chars.length} characters)`;
+}
+
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quotedValue(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return 'a mapping';
 }

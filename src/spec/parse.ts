@@ -4,7 +4,7 @@ import { REFERENTIAL_ACTIONS } from '../model/catalog.js';
 import type { MatchType, ReferentialAction, SourceLocation } from '../model/catalog.js';
 import type { HazardCode } from '../model/plan.js';
 import { excludePatternError, readExcludePattern } from './exclude.js';
-import { describeValue, schemaProblems, sortProblems } from './messages.js';
+import { describeValue, quotedValue, schemaProblems, sortProblems } from './messages.js';
 import { specValidators } from './schema.js';
 import { childOf, isRecord, readYaml } from './source.js';
 import type { Path, SpecSource } from './source.js';
@@ -198,7 +198,7 @@ function readShortForm(
 ): Checked<References> {
   const short = readShortReference(text);
   if (!short.ok) {
-    const message = `invalid references ${JSON.stringify(text)}: ${short.error}`;
+    const message = `invalid references ${quotedValue(text)}: ${short.error}`;
     return { value: undefined, problems: [{ message, source: location }] };
   }
   const problems = [
@@ -235,7 +235,7 @@ function duplicateColumnProblems(
   const repeated = columns.find((column, index) => columns.indexOf(column) !== index);
   return repeated === undefined
     ? []
-    : [{ message: `${label} lists ${JSON.stringify(repeated)} twice`, source: location }];
+    : [{ message: `${label} lists ${quotedValue(repeated)} twice`, source: location }];
 }
 
 /** The schema admits any letter case; the model holds the lower-case name. */

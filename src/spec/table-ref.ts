@@ -1,3 +1,4 @@
+import { quotedValue } from './messages.js';
 import { FkdiffError } from '../errors.js';
 
 /** A table reference as written in a spec: the schema is undefined when the text leaves it out. */
@@ -112,7 +113,7 @@ export function parseTableRef(text: string): ParsedTableRef {
 }
 
 export function tableRefError(text: string, error: string): string {
-  return `invalid table reference ${JSON.stringify(text)}: ${error}`;
+  return `invalid table reference ${quotedValue(text)}: ${error}`;
 }
 
 /** A name is quoted when reading it back unquoted would change it. */

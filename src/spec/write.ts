@@ -12,6 +12,8 @@ export interface WriteOptions {
   /** The schemas the written file governs; empty means `[defaultSchema]`. */
   readonly schemas: readonly string[];
   readonly defaultSchema: string;
+  /** Leave `schemas` out: the file then governs the connection's default schema, whichever it is. */
+  readonly omitSchemas?: boolean;
 }
 
 /**
@@ -48,7 +50,8 @@ export function writeSpec(
     if (index > 0) pair.key.spaceBefore = true;
     tables.items.push(pair);
   }
-  document.contents = document.createNode({ version: 1, schemas: flowList(document, schemas), tables });
+  const declared = options.omitSchemas === true ? {} : { schemas: flowList(document, schemas) };
+  document.contents = document.createNode({ version: 1, ...declared, tables });
   document.commentBefore = ` yaml-language-server: $schema=${SCHEMA_ID}`;
   return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

@@ -185,7 +185,7 @@ tables:
         expectOneCleanError(checked);
         expect(checked.stderr).toContain('existing rows would make the plan fail');
         expect(checked.stderr).toContain(
-          'fkdiff.yaml:6:9: public.users.users_team_id_fkey: 1 row of users (team_id) match no row of public.teams',
+          'fkdiff.yaml:6:9: public.users.users_team_id_fkey: 1 row of public.users (team_id) matches no row of public.teams',
         );
 
         const result = await cli(['apply', spec, '--url', other.url, '--yes', '--no-check-data']);

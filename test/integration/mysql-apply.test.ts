@@ -44,7 +44,9 @@ describe.skipIf(!available('mysql'))(
       const spec = await tempFile('fkdiff.yaml', SPEC);
       const result = await cli(['apply', spec, '--url', db.url, '--yes']);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('users.users_team_fk: 1 row of users (team_id) match no row of');
+      expect(result.stderr).toContain(
+        `users.users_team_fk: 1 row of ${db.schema}.users (team_id) matches no row of`,
+      );
       expect(await keyNames()).toEqual(['old_org_fk']);
     });
 

@@ -51,6 +51,7 @@ describe('mysql quoting', () => {
 describe('mysql capabilities', () => {
   it('describes InnoDB', () => {
     expect(mysqlEngine.capabilities).toEqual({
+      schemaFromUrl: true,
       transactionalDdl: false,
       renameConstraint: false,
       deferrable: false,

@@ -3,7 +3,8 @@ import type { Engine } from '../../src/engines/engine.js';
 import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { postgresEngine } from '../../src/engines/postgres/index.js';
 import type { ForeignKey, TableRef } from '../../src/model/catalog.js';
-import type { Change } from '../../src/model/change.js';
+import { changedKey, type Change } from '../../src/model/change.js';
+import { tableKey } from '../../src/model/catalog.js';
 import type { Hazard, HazardCode, Plan, Step, StepAction } from '../../src/model/plan.js';
 import { renderMarkdown, renderSql, renderText } from '../../src/render/index.js';
 
@@ -92,6 +93,20 @@ const invoiceCustomer = fk(
 );
 const orderUser = fk(orders, 'orders_user_id_fkey', ['user_id'], users, ['id'], { onDelete: 'cascade' });
 const orderLegacy = fk(orders, 'orders_legacy_fkey', ['legacy_id'], table('public', 'legacy'), ['id']);
+/** The plan with each step pointing at the plan's own change for its key, as planChanges makes it. */
+function linked(plan: Plan): Plan {
+  const sameKey = (change: Change, step: Step): boolean => {
+    const { table, name } = step.action.fk;
+    const key = changedKey(change);
+    const names = change.kind === 'replace' ? [change.from.name, change.to.name] : [key.name];
+    return tableKey(key.table) === tableKey(table) && names.includes(name);
+  };
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => ({ ...s, change: plan.changes.find((c) => sameKey(c, s)) ?? s.change })),
+  };
+}
+
 const userTeam = fk(users, 'users_team_id_fkey', ['team_id'], table('public', 'teams'), ['id']);
 const userOrgOld = fk(users, 'users_org_id_fkey', ['org_id'], orgs, ['id']);
 const userOrgNew = fk(users, 'users_org_id_fkey', ['org_id', 'region'], orgs, ['id', 'region'], {
@@ -116,7 +131,7 @@ const postgresChanges: readonly Change[] = [
   { kind: 'rename', fk: userProfile, newName: 'users_profile_id_fkey' },
 ];
 
-const postgresPlan: Plan = {
+const postgresPlan: Plan = linked({
   dialect: 'postgres',
   schemas: ['public', 'billing'],
   online: false,
@@ -139,7 +154,7 @@ const postgresPlan: Plan = {
     step(postgres, { kind: 'validate', fk: invoiceCustomer }, 2, ['validates-data']),
   ],
   fingerprint: 'sha256:5f2b9c',
-};
+});
 
 const shopOrders = table('shop', 'orders');
 const shopUser = fk(shopOrders, 'orders_user_id_fkey', ['user_id'], table('shop', 'users'), ['id'], {
@@ -148,7 +163,7 @@ const shopUser = fk(shopOrders, 'orders_user_id_fkey', ['user_id'], table('shop'
 const shopUserCascade = { ...shopUser, onDelete: 'cascade' } as const;
 const shopCoupon = fk(shopOrders, 'orders_coupon_id_fkey', ['coupon_id'], table('shop', 'coupons'), ['id']);
 
-const mysqlPlan: Plan = {
+const mysqlPlan: Plan = linked({
   dialect: 'mysql',
   schemas: ['shop'],
   online: false,
@@ -166,7 +181,7 @@ const mysqlPlan: Plan = {
     ]),
   ],
   fingerprint: 'sha256:0a1b',
-};
+});
 
 const emptyPlan: Plan = {
   dialect: 'postgres',
@@ -186,11 +201,11 @@ function planWithNames(owner: TableRef, name: string, columns: readonly string[]
     table('public', 'targets'),
     columns.map(() => 'id'),
   );
-  return {
+  return linked({
     ...emptyPlan,
     changes: [{ kind: 'drop', fk: key }],
     steps: [step(postgres, { kind: 'drop', fk: key }, 1, ['drops-fk'])],
-  };
+  });
 }
 
 const ESC = '\u001b';
@@ -253,16 +268,16 @@ describe('renderSql', () => {
   });
 
   it('says when an add leaves validation to a later step', () => {
-    const plan: Plan = {
+    const plan: Plan = linked({
       ...postgresPlan,
       steps: [step(postgres, { kind: 'add', fk: orderUser, notValid: true }, 1)],
-    };
+    });
     expect(renderSql(plan, { engine: postgres, lockTimeoutMs: 5000 }).split('\n').slice(0, 6)).toEqual([
       '-- fkdiff plan: 1 step, fingerprint sha256:5f2b9c',
       '',
       'BEGIN;',
       "SET LOCAL lock_timeout = '5000ms';",
-      '-- add foreign key orders_user_id_fkey on public.orders, not valid: existing rows are checked by a later step',
+      '-- add foreign key orders_user_id_fkey on public.orders, not valid: existing rows are not checked here',
       'ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "public"."users" ("id") ON DELETE CASCADE NOT VALID;',
     ]);
   });
@@ -311,26 +326,24 @@ describe('renderText', () => {
         'Plan: 1 to add, 1 to drop, 1 to rename, 2 to change, 1 to validate.',
         '',
         'billing.invoices',
-        '  ✓ validate invoices_customer_id_fkey',
+        '  ~ validate invoices_customer_id_fkey',
+        '    ! validates-data: invoices.invoices_customer_id_fkey: validates-data',
         '',
         'public.orders',
         '  + add orders_user_id_fkey (user_id) → public.users (id) ON DELETE CASCADE',
+        '    ! blocks-writes: orders.orders_user_id_fkey: blocks-writes',
+        '    ! validates-data: orders.orders_user_id_fkey: validates-data',
+        '    ! enables-cascade: orders.orders_user_id_fkey: enables-cascade',
         '  - drop orders_legacy_fkey (legacy_id) → public.legacy (id)',
+        '    ! drops-fk: orders.orders_legacy_fkey: drops-fk',
         '',
         'public.users',
         '  ~ alter users_team_id_fkey: not deferrable → deferrable initially deferred',
         '  ~ change users_org_id_fkey: columns (org_id) → (org_id, region), referenced columns (id) → (id, region), on delete no action → cascade',
+        '    ! blocks-writes: users.users_org_id_fkey: blocks-writes',
+        '    ! validates-data: users.users_org_id_fkey: validates-data',
+        '    ! enables-cascade: users.users_org_id_fkey: enables-cascade',
         '  ~ rename users_profile_fk → users_profile_id_fkey',
-        '',
-        'Hazards:',
-        '  ! drops-fk: orders.orders_legacy_fkey: drops-fk',
-        '  ! blocks-writes: users.users_org_id_fkey: blocks-writes',
-        '  ! validates-data: users.users_org_id_fkey: validates-data',
-        '  ! enables-cascade: users.users_org_id_fkey: enables-cascade',
-        '  ! blocks-writes: orders.orders_user_id_fkey: blocks-writes',
-        '  ! validates-data: orders.orders_user_id_fkey: validates-data',
-        '  ! enables-cascade: orders.orders_user_id_fkey: enables-cascade',
-        '  ! validates-data: invoices.invoices_customer_id_fkey: validates-data',
         '',
         'SQL:',
         '  -- transaction 1',
@@ -358,7 +371,7 @@ describe('renderText', () => {
     expect(line('+ add')).toContain(`${ESC}[32m`);
     expect(line('- drop')).toContain(`${ESC}[31m`);
     expect(line('~ rename')).toContain(`${ESC}[33m`);
-    expect(line('✓ validate')).toContain(`${ESC}[36m`);
+    expect(line('~ validate')).toContain(`${ESC}[36m`);
     expect(line('! drops-fk')).toContain(`${ESC}[35m`);
     // The columns only one side has are picked out inside the yellow change line.
     expect(line('~ change')).toContain(`${ESC}[32mregion${ESC}[33m`);
@@ -371,32 +384,35 @@ describe('renderText', () => {
     expect(text.split('\n').filter((l) => /^ {2}\d\. /.test(l))).toHaveLength(4);
   });
 
-  it('reports each hazard once per constraint', () => {
-    const plan: Plan = {
+  it('reports each hazard once per constraint, under its change', () => {
+    const plan: Plan = linked({
       ...emptyPlan,
-      changes: [{ kind: 'drop', fk: orderLegacy }],
+      changes: [
+        { kind: 'drop', fk: orderLegacy },
+        { kind: 'drop', fk: userTeam },
+      ],
       steps: [
         step(postgres, { kind: 'drop', fk: orderLegacy }, 1, ['drops-fk', 'drops-fk']),
         step(postgres, { kind: 'drop', fk: userTeam }, 1, ['drops-fk']),
       ],
-    };
+    });
     const hazardLines = renderText(plan, options)
       .split('\n')
-      .filter((l) => l.startsWith('  !'));
+      .filter((l) => l.startsWith('    !'));
     expect(hazardLines).toEqual([
-      '  ! drops-fk: orders.orders_legacy_fkey: drops-fk',
-      '  ! drops-fk: users.users_team_id_fkey: drops-fk',
+      '    ! drops-fk: orders.orders_legacy_fkey: drops-fk',
+      '    ! drops-fk: users.users_team_id_fkey: drops-fk',
     ]);
   });
 
   it('aligns step numbers and continuation lines', () => {
-    const plan: Plan = {
+    const plan: Plan = linked({
       ...postgresPlan,
       steps: Array.from({ length: 10 }, (_, index) => ({
         ...step(postgres, { kind: 'validate', fk: invoiceCustomer }, 1),
         sql: index === 9 ? 'ALTER TABLE t\nVALIDATE CONSTRAINT c' : `SELECT ${index}`,
       })),
-    };
+    });
     const text = renderText(plan, options);
     expect(text).toContain('\n   1. SELECT 0;\n');
     expect(text).toContain('\n  10. ALTER TABLE t\n      VALIDATE CONSTRAINT c;\n');
@@ -488,7 +504,7 @@ describe('renderMarkdown', () => {
 
   it('escapes markdown in hazard messages and keeps them on one line', () => {
     const key = fk(users, 'x', ['id'], users, ['id']);
-    const plan: Plan = {
+    const plan: Plan = linked({
       ...emptyPlan,
       changes: [{ kind: 'drop', fk: key }],
       steps: [
@@ -497,7 +513,7 @@ describe('renderMarkdown', () => {
           hazards: [{ code: 'drops-fk', message: '*bold* <b>@team</b> [x](y)\n# h' }],
         },
       ],
-    };
+    });
     expect(renderMarkdown(plan, options)).toContain(
       '- **drops-fk**: \\*bold\\* \\<b\\>\\@team\\</b\\> \\[x\\](y)\\\\n\\# h\n',
     );

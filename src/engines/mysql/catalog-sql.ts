@@ -79,7 +79,8 @@ export function tablesSql(count: number): string {
     count,
     (db) => `SELECT t.TABLE_SCHEMA AS \`schema\`,
        t.TABLE_NAME AS \`table\`,
-       t.CREATE_OPTIONS LIKE '%partitioned%' AS \`partitioned\`
+       t.CREATE_OPTIONS LIKE '%partitioned%' AS \`partitioned\`,
+       t.ENGINE AS \`engine\`
   FROM information_schema.TABLES t
  WHERE ${sameName('t.TABLE_SCHEMA', db)}
    AND t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')`,

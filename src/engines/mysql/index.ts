@@ -1,6 +1,6 @@
 /** MySQL 8 and MariaDB 10.6+ (InnoDB), assembled from the files beside this one. */
 import type { Engine } from '../engine.js';
-import { orphanCountSql } from '../common-sql.js';
+import { orphanCountSql, orphanRowsSql } from '../common-sql.js';
 import {
   definitionSql,
   identifierLength,
@@ -17,7 +17,9 @@ import { columnTypesMatch } from './types.js';
 
 export const mysqlEngine: Engine = {
   name: 'mysql',
+  productName: (version) => (/mariadb/i.test(version) ? 'MariaDB' : 'MySQL'),
   capabilities: {
+    schemaFromUrl: true,
     transactionalDdl: false,
     renameConstraint: false,
     deferrable: false,
@@ -54,4 +56,5 @@ export const mysqlEngine: Engine = {
   // InnoDB checks MATCH SIMPLE and compares with the columns' collations, as `=` does.
   columnTypesMatch,
   orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
+  orphanRowsSql: (fk, rows) => orphanRowsSql(fk, quoteIdentifier, quoteTable, rows),
 };

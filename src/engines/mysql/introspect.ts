@@ -39,6 +39,15 @@ interface TableRow {
   schema: string;
   table: string;
   partitioned: Numeric;
+  /** The storage engine: InnoDB, MyISAM, MEMORY, Aria… (NULL for some system tables). */
+  engine: string | null;
+}
+
+/** Storage engines that enforce foreign keys; the others accept the DDL and ignore the key. */
+const ENFORCING_ENGINES: ReadonlySet<string> = new Set(['innodb', 'ndb', 'ndbcluster']);
+
+function ignoresForeignKeys(engine: string | null): { readonly ignoresForeignKeys?: string } {
+  return engine === null || ENFORCING_ENGINES.has(engine.toLowerCase()) ? {} : { ignoresForeignKeys: engine };
 }
 
 interface ColumnRow {
@@ -165,7 +174,9 @@ function toTables(
       const indexes = [...groupBy(indexesByTable.get(tableKey(ref)) ?? [], (row) => row.name).values()]
         .map(toIndex)
         .sort((a, b) => compareStrings(a.name, b.name));
-      return [{ ref, columns, indexes, partitioned: flag(table.partitioned) }];
+      return [
+        { ref, columns, indexes, partitioned: flag(table.partitioned), ...ignoresForeignKeys(table.engine) },
+      ];
     })
     .sort((a, b) => compareTables(a.ref, b.ref));
 }

@@ -1,6 +1,6 @@
 /** PostgreSQL (servers 14+ and embedded PGlite), assembled from the files beside this one. */
 import type { Engine } from '../engine.js';
-import { orphanCountSql } from '../common-sql.js';
+import { orphanCountSql, orphanRowsSql } from '../common-sql.js';
 import { definitionSql, quoteIdentifier, quoteTable, scriptFraming, stepSql } from './ddl.js';
 import { introspectPostgres } from './introspect.js';
 import { pgliteTransport } from './pglite.js';
@@ -9,7 +9,9 @@ import { columnTypesMatch } from './types.js';
 
 export const postgresEngine: Engine = {
   name: 'postgres',
+  productName: () => 'PostgreSQL',
   capabilities: {
+    schemaFromUrl: false,
     transactionalDdl: true,
     renameConstraint: true,
     deferrable: true,
@@ -40,4 +42,5 @@ export const postgresEngine: Engine = {
   scriptFraming,
   columnTypesMatch,
   orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
+  orphanRowsSql: (fk, rows) => orphanRowsSql(fk, quoteIdentifier, quoteTable, rows),
 };

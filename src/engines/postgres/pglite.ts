@@ -2,6 +2,8 @@
  * PGlite, PostgreSQL compiled to WebAssembly, as a transport: it runs in this process and
  * pglite-socket serves it on a local port, so that the same Sequelize/pg path is used as for a server.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FkdiffError } from '../../errors.js';
 import type { EmbeddedTransport } from '../engine.js';
 
@@ -15,7 +17,13 @@ export const pgliteTransport: EmbeddedTransport = {
     if (directory === '') throw new FkdiffError('URL_INVALID', `${SCHEME} URL needs "memory" or a directory`);
     return { location: directory, display: `${SCHEME}${directory}` };
   },
-  async open(directory) {
+  async open(directory, { create }) {
+    // A mistyped directory would otherwise be a new, empty database.
+    if (directory !== undefined && !create && !existsSync(join(directory, 'PG_VERSION'))) {
+      throw new FkdiffError('CONNECTION_FAILED', `${SCHEME}${directory}: no database in this directory`, {
+        settings: ['create'],
+      });
+    }
     // Loaded only when asked for: most runs connect to a server.
     const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
       import('@electric-sql/pglite'),
