@@ -54,10 +54,29 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   const program = buildProgram(io, packageVersion(), (exit) => {
     code = exit;
   });
+  const restore = quietLibraries(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
     return report(error, io);
+  } finally {
+    restore();
   }
+}
+
+/**
+ * Sequelize writes its own `console.warn` line when a commit or rollback fails ("We are killing its
+ * connection…"); fkdiff reports that failure itself, in one line with its code. The libraries' warnings
+ * are shown, escaped, only with FKDIFF_DEBUG=1.
+ */
+function quietLibraries(io: Io): () => void {
+  const original = console.warn;
+  console.warn = (...parts: unknown[]) => {
+    if (io.env.FKDIFF_DEBUG === '1')
+      io.stderr.write(`${escapeUnsafe(redactUrls(parts.map(String).join(' ')))}\n`);
+  };
+  return () => {
+    console.warn = original;
+  };
 }
