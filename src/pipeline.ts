@@ -294,7 +294,19 @@ export function pullModels(
     ? raw
     : resolveSpec(raw, { dialect: connection.engine, defaultSchema: connection.defaultSchema });
   const foreignKeys = spec.foreignKeys.map(({ source: _source, ...fk }) => fk);
-  const text = writeSpec({ foreignKeys }, { schemas: spec.schemas, defaultSchema: connection.defaultSchema });
+  const { defaultSchema } = connection;
+  const text = writeSpec(
+    { foreignKeys },
+    {
+      schemas: spec.schemas,
+      defaultSchema,
+      // As pull writes it: a spec of the URL's database names none (MySQL), so it serves every copy.
+      omitSchemas:
+        connection.engine.capabilities.schemaFromUrl &&
+        spec.schemas.length === 1 &&
+        spec.schemas[0] === defaultSchema,
+    },
+  );
   return { text, foreignKeys: foreignKeys.length };
 }
 
