@@ -433,7 +433,7 @@ export async function reviewFiles(
 }
 
 /**
- * The spec as it is at a git ref compared with the working tree's (`fkdiff review --base-ref REF`).
+ * The spec as it is at a git ref compared with the working tree's (a review against a base ref).
  * A spec added or deleted in the branch is reviewed as all keys added or all dropped.
  */
 export async function reviewAtRef(ref: string, file: string, options: ReviewOptions): Promise<Review> {

@@ -43,7 +43,7 @@ function desiredKeyJson(fk: DesiredForeignKey): object {
   return fields;
 }
 
-/** What verifying the plan after apply needs of the spec, so that `apply --plan` needs no spec. */
+/** What verifying the plan after apply needs of the spec, so that applying a saved plan needs no spec. */
 function specJson(spec: Spec): object {
   return {
     file: spec.file,

@@ -108,7 +108,7 @@ export function fenced(language: string, body: string): readonly string[] {
   return [`${fence}${language}`, body, fence];
 }
 
-/** `#### SQL`, how many statements in how many transactions, and the script as `plan --format sql` prints it. */
+/** `#### SQL`, how many statements in how many transactions, and the script as the sql format prints it. */
 export function sqlBlock(
   plan: Plan,
   options: Pick<MarkdownOptions, 'engine' | 'lockTimeoutMs'>,

@@ -43,7 +43,7 @@ function diagram(review: Review): readonly string[] {
     ...fenced('mermaid', renderMermaid(graph, { legend: 'statuses' }).trimEnd()),
     ...(left === undefined
       ? []
-      : ['', `_${text(left)}; run fkdiff graph --table NAME for one table's neighbourhood._`]),
+      : ['', `_${text(left)}; the graph command draws one table's neighbourhood._`]),
   ]);
 }
 

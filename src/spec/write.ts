@@ -20,7 +20,7 @@ export interface WriteOptions {
  * The catalog's foreign keys as spec text (`fkdiff pull`). Deterministic, and it reads back
  * (parseSpec, then resolveSpec) to exactly the same keys. Fields equal to their default are left out.
  */
-/** A key as written: from the catalog, or desired without a name (`pull --models`). */
+/** A key as written: from the catalog, or desired without a name (pulled from models). */
 export type WrittenForeignKey = ForeignKey | Omit<DesiredForeignKey, 'source'>;
 
 function compareWritten(a: WrittenForeignKey, b: WrittenForeignKey): number {
