@@ -102,3 +102,33 @@ export function buildersFor(engine: Engine, schema: string): Builders {
 
 /** PostgreSQL in `public`, what most unit tests use. */
 export const { ref, fk, want, table, catalog } = buildersFor(postgresEngine, 'public');
+
+/** A table in `schema`, for tests that name schemas one by one. */
+export function tableAt(schema: string, name: string): TableRef {
+  return { schema, name };
+}
+
+/** A key with every field spelled out but the defaults, for tests that build plans by hand. */
+export function keyOn(
+  owner: TableRef,
+  name: string,
+  columns: readonly string[],
+  referencedTable: TableRef,
+  referencedColumns: readonly string[],
+  extra: Partial<ForeignKey> = {},
+): ForeignKey {
+  return {
+    name,
+    table: owner,
+    columns,
+    referencedTable,
+    referencedColumns,
+    onDelete: 'no action',
+    onUpdate: 'no action',
+    deferrable: false,
+    initiallyDeferred: false,
+    match: 'simple',
+    validated: true,
+    ...extra,
+  };
+}

@@ -3,44 +3,16 @@ import type { Engine } from '../../src/engines/engine.js';
 import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { postgresEngine } from '../../src/engines/postgres/index.js';
 import { FkdiffError, formatProblem } from '../../src/errors.js';
-import type { ForeignKey, TableRef } from '../../src/model/catalog.js';
 import type { Change } from '../../src/model/change.js';
 import type { HazardCode, Plan, Step, StepAction } from '../../src/model/plan.js';
 import { readPlanFile, writePlanFile } from '../../src/planfile/index.js';
 import type { SavedPlan } from '../../src/planfile/index.js';
+import { keyOn as fk, tableAt as table } from '../support/builders.js';
 
 const postgres = postgresEngine;
 const mysql = mysqlEngine;
 
 // ---- fixtures ----
-
-function table(schema: string, name: string): TableRef {
-  return { schema, name };
-}
-
-function fk(
-  owner: TableRef,
-  name: string,
-  columns: readonly string[],
-  referencedTable: TableRef,
-  referencedColumns: readonly string[],
-  extra: Partial<ForeignKey> = {},
-): ForeignKey {
-  return {
-    name,
-    table: owner,
-    columns,
-    referencedTable,
-    referencedColumns,
-    onDelete: 'no action',
-    onUpdate: 'no action',
-    deferrable: false,
-    initiallyDeferred: false,
-    match: 'simple',
-    validated: true,
-    ...extra,
-  };
-}
 
 /** A step making `change`, which must be one of its plan's `changes`: the file gives its index. */
 function step(

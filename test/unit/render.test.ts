@@ -7,39 +7,12 @@ import { changedKey, type Change } from '../../src/model/change.js';
 import { tableKey } from '../../src/model/catalog.js';
 import type { Hazard, HazardCode, Plan, Step, StepAction } from '../../src/model/plan.js';
 import { renderMarkdown, renderSql, renderText } from '../../src/render/index.js';
+import { keyOn as fk, tableAt as table } from '../support/builders.js';
 
 const postgres = postgresEngine;
 const mysql = mysqlEngine;
 
 // ---- fixtures ----
-
-function table(schema: string, name: string): TableRef {
-  return { schema, name };
-}
-
-function fk(
-  owner: TableRef,
-  name: string,
-  columns: readonly string[],
-  referencedTable: TableRef,
-  referencedColumns: readonly string[],
-  extra: Partial<ForeignKey> = {},
-): ForeignKey {
-  return {
-    name,
-    table: owner,
-    columns,
-    referencedTable,
-    referencedColumns,
-    onDelete: 'no action',
-    onUpdate: 'no action',
-    deferrable: false,
-    initiallyDeferred: false,
-    match: 'simple',
-    validated: true,
-    ...extra,
-  };
-}
 
 function hazard(code: HazardCode, key: ForeignKey): Hazard {
   return { code, message: `${key.table.name}.${key.name}: ${code}` };
