@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HazardCode, StepKind } from '../../src/model/plan.js';
 import { cli, runScript, tempFile } from '../support/cli.js';
-import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
+import {
+  available,
+  createDatabase,
+  type PostgresServer,
+  type TargetKind,
+  type TestDatabase,
+} from '../support/targets.js';
 import { cases, type CaseContext, type CaseDialect, type ConformanceCase, type PerDialect } from './cases.js';
 
 /**
@@ -58,8 +64,9 @@ async function prepared(
   testCase: ConformanceCase,
   kind: TargetKind,
   dialect: CaseDialect,
+  server: PostgresServer | undefined,
 ) {
-  const db = await createDatabase(kind);
+  const db = await createDatabase(kind, server);
   dropLater.push(db);
   const c = context(db, dialect);
   await db.run(testCase.setup(c));
@@ -72,8 +79,14 @@ async function prepared(
  * their hazards; apply converges (the next plan is empty); pull → plan is empty; the printed SQL
  * run by the database's own client gives the same foreign keys as apply.
  */
-export function conformance(target: { readonly kind: TargetKind; readonly dialect: CaseDialect }): void {
-  describe.skipIf(!available(target.kind))(`conformance on ${target.kind}`, () => {
+export function conformance(target: {
+  readonly kind: TargetKind;
+  readonly dialect: CaseDialect;
+  /** A PostgreSQL of the version matrix instead of FKDIFF_PG_URL. */
+  readonly server?: PostgresServer;
+}): void {
+  const where = target.server === undefined ? target.kind : `PostgreSQL ${target.server.major}`;
+  describe.skipIf(!available(target.kind, target.server))(`conformance on ${where}`, () => {
     const dropLater: TestDatabase[] = [];
     afterAll(async () => {
       await Promise.all(dropLater.map((db) => db.drop()));
@@ -83,7 +96,13 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
     it.each(applicable)(
       '$name',
       async (testCase) => {
-        const { db, spec, c } = await prepared(dropLater, testCase, target.kind, target.dialect);
+        const { db, spec, c } = await prepared(
+          dropLater,
+          testCase,
+          target.kind,
+          target.dialect,
+          target.server,
+        );
         const url = ['--url', db.url];
         const flags = testCase.flags ?? [];
 
@@ -124,7 +143,7 @@ export function conformance(target: { readonly kind: TargetKind; readonly dialec
 
         // The printed SQL, run by the database's own client, gives what apply gave.
         // MySQL scripts name the database; the twin gets the same script with its own names.
-        const twin = await prepared(dropLater, testCase, target.kind, target.dialect);
+        const twin = await prepared(dropLater, testCase, target.kind, target.dialect, target.server);
         const script = sql.stdout
           .replaceAll(db.otherSchema, twin.db.otherSchema)
           .replaceAll(db.schema, twin.db.schema);

@@ -26,7 +26,13 @@ import {
   type SpecKey,
   withoutDropAllWarning,
 } from '../support/real-schemas.js';
-import { available, createDatabase, type TestDatabase } from '../support/targets.js';
+import {
+  available,
+  createDatabase,
+  PG_MAJORS,
+  type PostgresServer,
+  type TestDatabase,
+} from '../support/targets.js';
 
 const TIMEOUT = 120_000;
 
@@ -143,15 +149,21 @@ const OSM: RealSchema = {
 
 type PostgresKind = 'postgres' | 'pglite';
 
-function suite(kind: PostgresKind, schema: RealSchema, extra?: (fresh: Fresh) => void): void {
-  const skip = !available(kind) || !haveRealSchemas(schema.file);
-  describe.skipIf(skip)(`${schema.file} on ${kind}`, () => {
+function suite(
+  kind: PostgresKind,
+  schema: RealSchema,
+  extra?: (fresh: Fresh) => void,
+  server?: PostgresServer,
+): void {
+  const skip = !available(kind, server) || !haveRealSchemas(schema.file);
+  const where = server === undefined ? kind : `PostgreSQL ${server.major}`;
+  describe.skipIf(skip)(`${schema.file} on ${where}`, () => {
     const dropLater: TestDatabase[] = [];
     afterAll(async () => {
       await Promise.all(dropLater.map((db) => db.drop()));
     });
     const fresh: Fresh = async () => {
-      const db = await createDatabase(kind);
+      const db = await createDatabase(kind, server);
       dropLater.push(db);
       await loadPostgres(db, realSchema(schema.file));
       return db;
@@ -379,3 +391,7 @@ suite('postgres', LAGO);
 suite('postgres', OSM, osmComposites);
 // PGlite loads pagila as is (no extensions; its user is `postgres`, so OWNER TO postgres works).
 suite('pglite', PAGILA, pagilaPartitions);
+// The version matrix: every real schema on each other supported major (`npm run pg-majors`).
+for (const server of PG_MAJORS) {
+  for (const schema of [PAGILA, LAGO, OSM]) suite('postgres', schema, undefined, server);
+}

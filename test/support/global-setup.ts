@@ -1,7 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { existsSync } from 'node:fs';
 import { REAL_SCHEMAS_DIR } from './real-schemas.js';
-import { MYSQL_URL, POSTGRES_URL, probe, REQUIRE_DATABASES } from './targets.js';
+import { MYSQL_URL, PG_MAJORS, POSTGRES_URL, probe, REQUIRE_DATABASES } from './targets.js';
 
 /**
  * Asks each server once whether it is up. Without it, its suites are skipped with a notice; under
@@ -20,6 +20,18 @@ export default async function setup(project: TestProject): Promise<void> {
     if (failure !== undefined) missing.push(`${kind} at ${url.replace(/:[^:@/]*@/, ':***@')}: ${failure}`);
   }
   project.provide('servers', up);
+  const majors: Record<number, boolean> = {};
+  for (const server of PG_MAJORS) {
+    const failure = await probe('postgres', server);
+    majors[server.major] = failure === undefined;
+    if (failure !== undefined) missing.push(`PostgreSQL ${server.major} at ${server.url}: ${failure}`);
+  }
+  project.provide('majors', majors);
+  if (PG_MAJORS.length === 0) {
+    missing.push(
+      'the other PostgreSQL majors (version matrix): FKDIFF_PG_MAJORS is unset; `npm run pg-majors -- start` prints it',
+    );
+  }
   if (!existsSync(REAL_SCHEMAS_DIR)) {
     missing.push(`the real schemas (tests that load them): ${REAL_SCHEMAS_DIR} does not exist`);
   }

@@ -25,6 +25,24 @@ export type TargetKind = 'postgres' | 'pglite' | 'mysql';
 
 export const POSTGRES_URL = process.env.FKDIFF_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_URL = process.env.FKDIFF_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+/**
+ * The version matrix: other PostgreSQL majors, as `14=postgres://…,16=…` (what `npm run pg-majors --
+ * start` prints and `.ci/run` sets). Unset: their suites are skipped with a notice.
+ */
+export const PG_MAJORS: readonly PostgresServer[] = (process.env.FKDIFF_PG_MAJORS ?? '')
+  .split(',')
+  .filter((entry) => entry.includes('='))
+  .map((entry) => {
+    const at = entry.indexOf('=');
+    return { major: Number(entry.slice(0, at)), url: entry.slice(at + 1) };
+  });
+
+/** A PostgreSQL server of the version matrix. */
+export interface PostgresServer {
+  readonly major: number;
+  readonly url: string;
+}
+
 /** Under CI an unreachable server fails the run instead of skipping its tests. */
 export const REQUIRE_DATABASES = process.env.FKDIFF_REQUIRE_DATABASES === '1';
 
@@ -38,16 +56,16 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function postgresDatabase(): Promise<TestDatabase> {
+async function postgresDatabase(server: string): Promise<TestDatabase> {
   const name = uniqueName();
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
   }
-  const url = withDatabase(POSTGRES_URL, name);
+  const url = withDatabase(server, name);
   const query = async <Row>(sql: string): Promise<Row[]> => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
@@ -68,7 +86,7 @@ async function postgresDatabase(): Promise<TestDatabase> {
     },
     query,
     async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      const client = new pg.Client({ connectionString: server });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -149,10 +167,11 @@ async function mysqlDatabase(): Promise<TestDatabase> {
   };
 }
 
-export function createDatabase(kind: TargetKind): Promise<TestDatabase> {
+/** A new database for one test; `server` picks a PostgreSQL of the version matrix (default: FKDIFF_PG_URL). */
+export function createDatabase(kind: TargetKind, server?: PostgresServer): Promise<TestDatabase> {
   switch (kind) {
     case 'postgres':
-      return postgresDatabase();
+      return postgresDatabase(server?.url ?? POSTGRES_URL);
     case 'pglite':
       return pgliteDatabase();
     case 'mysql':
@@ -163,18 +182,27 @@ export function createDatabase(kind: TargetKind): Promise<TestDatabase> {
 declare module 'vitest' {
   export interface ProvidedContext {
     servers: { postgres: boolean; mysql: boolean };
+    /** By major: whether that server of the version matrix answers. */
+    majors: Record<number, boolean>;
   }
 }
 
 /** Whether the server for `kind` answers; the global setup asks once and shares the answer. */
-export function available(kind: TargetKind): boolean {
+export function available(kind: TargetKind, server?: PostgresServer): boolean {
+  if (server !== undefined) return inject('majors')[server.major] === true;
   return kind === 'pglite' || inject('servers')[kind];
 }
 
-export async function probe(kind: Exclude<TargetKind, 'pglite'>): Promise<string | undefined> {
+export async function probe(
+  kind: Exclude<TargetKind, 'pglite'>,
+  server?: PostgresServer,
+): Promise<string | undefined> {
   try {
     if (kind === 'postgres') {
-      const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+      const client = new pg.Client({
+        connectionString: server?.url ?? POSTGRES_URL,
+        connectionTimeoutMillis: 3000,
+      });
       await client.connect();
       await client.end();
     } else {
