@@ -14,7 +14,8 @@ export interface FleetTarget {
   readonly url: string;
   /** Globs over the connection's schemas (MySQL: databases); undefined: its current schema only. */
   readonly schemas: readonly string[] | undefined;
-  readonly source: SourceLocation | undefined;
+  /** Where the file lists it. */
+  readonly source?: SourceLocation | undefined;
 }
 
 interface TargetDocument {
