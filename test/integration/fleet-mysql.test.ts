@@ -55,7 +55,7 @@ describe.skipIf(!available('mysql'))(`${TENANTS} tenant databases on MariaDB`, (
     } finally {
       await connection.end();
     }
-    await home?.drop();
+    await home.drop();
   });
 
   it('converges every database but one with orphan rows and one locked; a re-run after the fix converges them', async () => {

@@ -60,7 +60,7 @@ describe.skipIf(!available('postgres'))(`${TENANTS} tenant schemas in one Postgr
     await db.run(SETUP);
     spec = await tempFile('fkdiff.yaml', SPEC);
   });
-  afterAll(async () => db?.drop());
+  afterAll(async () => db.drop());
 
   it('--shard 1..N covers every tenant exactly once, and fleet-report of the shards equals one run', async () => {
     const whole = await fleet('plan', '--no-check-data', '--format', 'json');
@@ -102,13 +102,13 @@ describe.skipIf(!available('postgres'))(`${TENANTS} tenant schemas in one Postgr
     await watcher.connect();
     const database = new URL(db.url).pathname.slice(1);
     let most = 0;
-    let watching = true;
+    const state = { watching: true };
     try {
       await locker.query(`BEGIN; LOCK TABLE ${LOCKED}.users IN ACCESS EXCLUSIVE MODE`);
       const lockerPid = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
       // Count fkdiff's sessions on the database while the fleet runs.
       const watch = (async () => {
-        while (watching) {
+        while (state.watching) {
           const { rows } = await watcher.query<{ n: string }>(
             'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> $2',
             [database, lockerPid],
@@ -127,7 +127,7 @@ describe.skipIf(!available('postgres'))(`${TENANTS} tenant schemas in one Postgr
         '--format',
         'json',
       );
-      watching = false;
+      state.watching = false;
       await watch;
       expect(run.code).toBe(1);
       const report = parse(run.stdout);
@@ -142,7 +142,7 @@ describe.skipIf(!available('postgres'))(`${TENANTS} tenant schemas in one Postgr
       expect(most).toBeGreaterThan(0);
       expect(most).toBeLessThanOrEqual(3 + 1);
     } finally {
-      watching = false;
+      state.watching = false;
       await locker.query('ROLLBACK').catch(() => undefined);
       await locker.end();
       await watcher.end();

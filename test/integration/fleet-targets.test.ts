@@ -75,8 +75,8 @@ describe.skipIf(!available('postgres') || !serversInstalled())(
       );
     });
     afterAll(async () => {
-      server?.stop();
-      await main?.drop();
+      server.stop();
+      await main.drop();
     });
 
     it('the server that stops fails its remaining targets; the rest converge, and a re-run finishes the work', async () => {
