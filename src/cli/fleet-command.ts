@@ -82,6 +82,20 @@ export function addFleetOptions(command: Command, name: FleetCommand): Command {
   return command;
 }
 
+/** Fleet flags on one database are a mistake, not something to ignore. */
+export function refuseFleetFlags(name: FleetCommand, flags: FleetFlags): void {
+  const alone = [
+    flags.concurrency === undefined ? undefined : '--concurrency',
+    flags.shard === undefined ? undefined : '--shard',
+    flags.failFast === true ? '--fail-fast' : undefined,
+    name !== 'plan' && flags.format === 'json' ? '--format json' : undefined,
+    name === 'validate' && flags.exitCode === true ? '--exit-code' : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (alone.length > 0) {
+    throw new FkdiffError('USAGE', `${alone.join(', ')} needs --each-schema or --targets`);
+  }
+}
+
 function refuseOtherFlags(flags: FleetFlags): void {
   const refused = [
     flags.models === undefined ? undefined : '--models',

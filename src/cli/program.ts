@@ -43,6 +43,7 @@ import {
   addFleetReportCommand,
   fleetCommand,
   isFleet,
+  refuseFleetFlags,
   type FleetFlags,
 } from './fleet-command.js';
 
@@ -442,7 +443,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
     setExit(
       isFleet(options)
         ? await fleetCommand('plan', spec ?? DEFAULT_SPEC, options, io)
-        : await planCommand(spec, options, io),
+        : (refuseFleetFlags('plan', options), await planCommand(spec, options, io)),
     );
   });
 }
@@ -466,7 +467,7 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     setExit(
       isFleet(options)
         ? await fleetCommand('apply', spec ?? DEFAULT_SPEC, options, io)
-        : await applyCommand(spec, options, io),
+        : (refuseFleetFlags('apply', options), await applyCommand(spec, options, io)),
     );
   });
 }
@@ -501,7 +502,7 @@ function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
       setExit(
         isFleet(options)
           ? await fleetCommand('validate', spec ?? DEFAULT_SPEC, options, io)
-          : await validateCommand(spec, options, io),
+          : (refuseFleetFlags('validate', options), await validateCommand(spec, options, io)),
       );
     },
   );
