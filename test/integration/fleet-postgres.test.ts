@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempFile } from '../support/cli.js';
+import { cli, CLI_COMMAND, tempFile } from '../support/cli.js';
 import { available, createDatabase, POSTGRES_URL, type TestDatabase } from '../support/targets.js';
 
 const TENANTS = 200;
@@ -204,5 +205,64 @@ describe.skipIf(!available('postgres'))(`${TENANTS} tenant schemas in one Postgr
       "SELECT count(*) AS n FROM pg_constraint WHERE contype = 'f' AND confdeltype = 'c'",
     );
     expect(Number(cascades[0]?.n)).toBe(0);
+  });
+
+  it('Ctrl-C starts no new tenant, lets the running one finish, prints the summary; a re-run finishes the rest', async () => {
+    // tenant_100 … tenant_199 lose a key; Ctrl-C comes while they get it back one at a time.
+    await db.run(`DO $$ BEGIN FOR i IN 100..199 LOOP
+      EXECUTE format('ALTER TABLE %I.users DROP CONSTRAINT IF EXISTS users_org_id_fkey', 'tenant_' || i);
+    END LOOP; END $$;`);
+    const added = async () =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE c.conname = 'users_org_id_fkey' AND n.nspname LIKE 'tenant\\_1__'",
+          )
+        )[0]?.n,
+      );
+    const [node, ...nodeArgs] = CLI_COMMAND;
+    const args = [
+      'apply',
+      spec,
+      '--url',
+      db.url,
+      '--each-schema',
+      'tenant_1??',
+      '--yes',
+      '--concurrency',
+      '1',
+      '--format',
+      'json',
+    ];
+    const child = spawn(node, [...nodeArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    // Interrupt once a few tenants have their key.
+    while ((await added()) < 3) await new Promise((done) => setTimeout(done, 20));
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('interrupted');
+    const report = parse(stdout);
+    expect(report.counts['failed']).toBe(0);
+    expect(report.counts['skipped']).toBeGreaterThan(0);
+    // Every tenant applied is whole; nothing half-done, and the skipped ones are untouched.
+    expect(await added()).toBe(report.counts['applied']);
+    const again = await cli([
+      'apply',
+      spec,
+      '--url',
+      db.url,
+      '--each-schema',
+      'tenant_1??',
+      '--yes',
+      '--format',
+      'json',
+    ]);
+    expect(again.code).toBe(0);
+    expect(parse(again.stdout).counts).toMatchObject({ applied: report.counts['skipped'], failed: 0 });
+    expect(await added()).toBe(100);
   });
 });
