@@ -63,6 +63,27 @@ describe.skipIf(!available('mysql'))(`${TENANTS} tenant databases on MariaDB`, (
     const locked = tenants[11] ?? '';
     const fleet = (...flags: string[]) =>
       cli(['apply', spec, '--url', home.url, '--each-schema', `${home.schema}_t*`, '--yes', ...flags]);
+    // --fail-fast: one at a time in name order, nothing starts after the orphan rows of t03.
+    const fast = await cli([
+      'plan',
+      spec,
+      '--url',
+      home.url,
+      '--each-schema',
+      `${home.schema}_t*`,
+      '--fail-fast',
+      '--concurrency',
+      '1',
+      '--format',
+      'json',
+    ]);
+    expect(fast.code).toBe(1);
+    expect((JSON.parse(fast.stdout) as JsonReport).counts).toMatchObject({
+      pending: 3,
+      failed: 1,
+      skipped: 16,
+    });
+
     const locker = await admin();
     try {
       await locker.query(`LOCK TABLES \`${locked}\`.users WRITE`);
@@ -103,5 +124,8 @@ describe.skipIf(!available('mysql'))(`${TENANTS} tenant databases on MariaDB`, (
     ]);
     expect(after.code).toBe(0);
     expect(after.stdout).toContain(`${TENANTS} tenants: ${TENANTS} unchanged.`);
+    const validated = await cli(['validate', spec, '--url', home.url, '--each-schema', `${home.schema}_t*`]);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain(`fkdiff validate: ${TENANTS} tenants: ${TENANTS} unchanged.`);
   });
 });
