@@ -25,28 +25,49 @@ import { sortResults } from './report.js';
 import { globMatcher, shardOf } from './select.js';
 import type { FleetTarget } from './targets-file.js';
 
+/** What `runFleet` is asked to do; the optional parts default as the CLI's flags do. */
 export interface FleetOptions {
   readonly command: FleetCommand;
   readonly spec: RawSpec;
   readonly targets: readonly FleetTarget[];
-  /** `tenant` when the targets are the schemas of one connection. */
-  readonly noun: FleetNoun;
-  /** Targets planned or applied at once, each on a connection of its own. */
-  readonly concurrency: number;
+  /** `tenant` when the targets are the schemas of one connection (default `target`). */
+  readonly noun?: FleetNoun;
+  /** Targets planned or applied at once, each on a connection of its own (default 4). */
+  readonly concurrency?: number;
   readonly shard?: Shard;
-  /** Start no target after one has failed. */
-  readonly failFast: boolean;
-  readonly online: boolean;
-  readonly checkData: boolean;
-  readonly lockTimeoutMs: number;
-  readonly lockWaitMs: number;
+  /** Start no target after one has failed (default false). */
+  readonly failFast?: boolean;
+  readonly online?: boolean;
+  /** Look for rows that would make an add fail (default true). */
+  readonly checkData?: boolean;
+  /** Default 5 s. */
+  readonly lockTimeoutMs?: number;
+  /** Default 30 s. */
+  readonly lockWaitMs?: number;
   /** Hazards to refuse, on top of the spec's policy: one anywhere and nothing is applied anywhere. */
-  readonly denyHazards: readonly HazardCode[];
+  readonly denyHazards?: readonly HazardCode[];
   /** apply: asked once, after every target is planned, when any has changes; false cancels. */
   readonly confirm?: (planned: FleetReport) => Promise<boolean>;
   /** Aborted: no new target starts; those running finish (or roll back). */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: FleetEvent) => void;
+}
+
+type Settled = Required<Omit<FleetOptions, 'shard' | 'confirm' | 'signal' | 'onEvent'>> &
+  Pick<FleetOptions, 'shard' | 'confirm' | 'signal' | 'onEvent'>;
+
+function settled(options: FleetOptions): Settled {
+  return {
+    noun: 'target',
+    concurrency: 4,
+    failFast: false,
+    online: false,
+    checkData: true,
+    lockTimeoutMs: 5000,
+    lockWaitMs: 30_000,
+    denyHazards: [],
+    ...options,
+  };
 }
 
 export type FleetEvent =
@@ -113,7 +134,7 @@ interface Expanded {
 }
 
 /** Lists each target's matching schemas (one query per server); a target that cannot be reached fails. */
-async function expandTargets(options: FleetOptions): Promise<Expanded> {
+async function expandTargets(options: Settled): Promise<Expanded> {
   const units: Unit[] = [];
   const readers = new Map<string, Connection>();
   for (const target of options.targets) {
@@ -207,7 +228,7 @@ async function prepareTarget(raw: RawSpec, units: readonly Unit[], reader: Conne
 }
 
 async function prepareUnits(
-  options: FleetOptions,
+  options: Settled,
   expanded: Expanded,
   selected: readonly Unit[],
 ): Promise<Prepared[]> {
@@ -290,7 +311,7 @@ function plannedOutcome(result: PlanResult, denyHazards: readonly HazardCode[]):
 }
 
 interface Run {
-  readonly options: FleetOptions;
+  readonly options: Settled;
   readonly results: Map<Prepared, TargetResult>;
   failed: boolean;
 }
@@ -436,7 +457,8 @@ function snapshot(run: Run, interrupted: boolean): FleetReport {
  * Plans (and with `apply`, applies) the spec on every target, and reports each one's outcome.
  * apply plans every target first: a denied hazard anywhere and nothing is applied anywhere.
  */
-export async function runFleet(options: FleetOptions): Promise<FleetReport> {
+export async function runFleet(given: FleetOptions): Promise<FleetReport> {
+  const options = settled(given);
   refuseGovernedSchemas(options.spec, options.targets);
   const concurrency = Math.max(1, Math.floor(options.concurrency));
   const expanded = await expandTargets(options);
