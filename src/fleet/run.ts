@@ -5,7 +5,7 @@
  */
 import { groupBy } from '../collections.js';
 import { connect, driverMessage, type Connection } from '../db/connection.js';
-import { redactUrls } from '../db/url.js';
+import { parseTarget, redactUrls } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
 import { compareStrings, type Catalog } from '../model/catalog.js';
 import type { HazardCode, Plan } from '../model/plan.js';
@@ -74,6 +74,15 @@ export type FleetEvent =
   | { readonly kind: 'phase'; readonly phase: 'plan' | 'apply'; readonly total: number }
   | { readonly kind: 'start'; readonly target: string }
   | { readonly kind: 'done'; readonly result: TargetResult };
+
+/** Whether the URL names an embedded database; a URL that cannot be read fails when its target runs. */
+function isEmbedded(url: string): boolean {
+  try {
+    return parseTarget(url).kind === 'embedded';
+  } catch {
+    return false;
+  }
+}
 
 /** One run of the spec: a target, or one schema of it. */
 interface Unit {
@@ -461,12 +470,15 @@ export async function runFleet(given: FleetOptions): Promise<FleetReport> {
   const options = settled(given);
   refuseGovernedSchemas(options.spec, options.targets);
   const concurrency = Math.max(1, Math.floor(options.concurrency));
+  // An embedded database is one process's: its targets run one at a time.
+  const embedded = options.targets.some((target) => isEmbedded(target.url));
   const expanded = await expandTargets(options);
   const selected = shardOf(expanded.units, (unit) => unit.target, options.shard);
   const units = await prepareUnits(options, expanded, selected);
   const ordered = [...units].sort((a, b) => compareStrings(a.target, b.target));
   const run: Run = { options, results: new Map(), failed: false };
-  const lanes: Lane[] = Array.from({ length: Math.min(concurrency, Math.max(1, ordered.length)) }, () => ({
+  const width = embedded ? 1 : Math.min(concurrency, Math.max(1, ordered.length));
+  const lanes: Lane[] = Array.from({ length: width }, () => ({
     connection: undefined,
     url: undefined,
   }));

@@ -98,7 +98,8 @@ export function parseTargetsFile(
     let name = document.name;
     if (missing.length === 0) {
       try {
-        name ??= parseTarget(url).display;
+        const { display } = parseTarget(url);
+        name ??= display;
       } catch (error) {
         problems.push({ message: error instanceof Error ? error.message : String(error), source: at });
       }
