@@ -384,7 +384,8 @@ async function planPhase(
       timed(run, unit, lane, async (connection) => {
         const result = await makePlan(connection, unit.spec, {
           online: options.online,
-          checkData: options.checkData || options.command === 'validate',
+          // apply checks the rows when it plans again under the lock, just before it changes them.
+          checkData: options.command === 'validate' || (options.checkData && options.command === 'plan'),
           lockTimeoutMs: options.lockTimeoutMs,
           ...(unit.catalog === undefined ? {} : { catalog: unit.catalog }),
         });
