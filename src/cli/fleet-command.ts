@@ -83,7 +83,7 @@ export function addFleetOptions(command: Command, name: FleetCommand): Command {
 }
 
 /** Fleet flags on one database are a mistake, not something to ignore. */
-export function refuseFleetFlags(name: FleetCommand, flags: FleetFlags): void {
+function refuseFleetFlags(name: FleetCommand, flags: FleetFlags): void {
   const alone = [
     flags.concurrency === undefined ? undefined : '--concurrency',
     flags.shard === undefined ? undefined : '--shard',
@@ -249,6 +249,19 @@ export async function fleetCommand(
   }
   io.stdout.write(flags.format === 'json' ? writeFleetJson(report) : renderFleetText(report));
   return fleetExitCode(report, flags.exitCode === true);
+}
+
+/** The command on the fleet its flags name, or `single` on one database. */
+export async function fleetOr(
+  name: FleetCommand,
+  specFile: string,
+  flags: FleetFlags,
+  io: Io,
+  single: () => Promise<number>,
+): Promise<number> {
+  if (isFleet(flags)) return fleetCommand(name, specFile, flags, io);
+  refuseFleetFlags(name, flags);
+  return single();
 }
 
 interface FleetReportFlags {

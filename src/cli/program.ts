@@ -38,14 +38,7 @@ import {
 import { settingHint } from './flags.js';
 import { confirm, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
-import {
-  addFleetOptions,
-  addFleetReportCommand,
-  fleetCommand,
-  isFleet,
-  refuseFleetFlags,
-  type FleetFlags,
-} from './fleet-command.js';
+import { addFleetOptions, addFleetReportCommand, fleetOr, type FleetFlags } from './fleet-command.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
 const DEFAULT_LOCK_TIMEOUT = '5s';
@@ -440,11 +433,7 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(onlineOption())
     .addOption(denyHazardsOption());
   addFleetOptions(command, 'plan').action(async (spec: string | undefined, options: PlanCommandOptions) => {
-    setExit(
-      isFleet(options)
-        ? await fleetCommand('plan', spec ?? DEFAULT_SPEC, options, io)
-        : (refuseFleetFlags('plan', options), await planCommand(spec, options, io)),
-    );
+    setExit(await fleetOr('plan', spec ?? DEFAULT_SPEC, options, io, () => planCommand(spec, options, io)));
   });
 }
 
@@ -464,11 +453,7 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(denyHazardsOption())
     .option('--create', 'pglite:<directory>: make a new database there if there is none');
   addFleetOptions(command, 'apply').action(async (spec: string | undefined, options: ApplyCommandOptions) => {
-    setExit(
-      isFleet(options)
-        ? await fleetCommand('apply', spec ?? DEFAULT_SPEC, options, io)
-        : (refuseFleetFlags('apply', options), await applyCommand(spec, options, io)),
-    );
+    setExit(await fleetOr('apply', spec ?? DEFAULT_SPEC, options, io, () => applyCommand(spec, options, io)));
   });
 }
 
@@ -500,9 +485,9 @@ function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
   addFleetOptions(command, 'validate').action(
     async (spec: string | undefined, options: ConnectionOptions) => {
       setExit(
-        isFleet(options)
-          ? await fleetCommand('validate', spec ?? DEFAULT_SPEC, options, io)
-          : (refuseFleetFlags('validate', options), await validateCommand(spec, options, io)),
+        await fleetOr('validate', spec ?? DEFAULT_SPEC, options, io, () =>
+          validateCommand(spec, options, io),
+        ),
       );
     },
   );
