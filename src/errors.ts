@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'OUTPUT_FAILED'
   | 'MODELS_INVALID'
   | 'GIT_FAILED'
+  | 'TARGETS_INVALID'
+  | 'FLEET_REPORT_INVALID'
   | 'USAGE';
 
 /** One problem found in a spec or a plan; many are reported together. */

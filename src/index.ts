@@ -75,3 +75,23 @@ export {
 export type { OutputFormat } from './render/index.js';
 export { parseSpec, resolveSpec, writeSpec } from './spec/index.js';
 export type { RawSpec, Spec } from './spec/index.js';
+export {
+  fleetExitCode,
+  mergeFleetReports,
+  parseShard,
+  parseTargetsFile,
+  readFleetJson,
+  runFleet,
+  writeFleetJson,
+} from './fleet/index.js';
+export type {
+  FleetCommand,
+  FleetEvent,
+  FleetOptions,
+  FleetReport,
+  FleetTarget,
+  Shard,
+  TargetOutcome,
+  TargetResult,
+} from './fleet/index.js';
+export { renderFleetText } from './render/fleet.js';

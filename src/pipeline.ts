@@ -118,7 +118,7 @@ function isResolved(input: SpecInput): input is Spec {
 }
 
 /** Resolves the spec for this connection and reads the catalog it governs. */
-async function readScope(connection: Connection, input: SpecInput): Promise<Scoped> {
+async function readScope(connection: Connection, input: SpecInput, read?: Catalog): Promise<Scoped> {
   const { engine } = connection;
   const spec = isResolved(input)
     ? input
@@ -126,7 +126,7 @@ async function readScope(connection: Connection, input: SpecInput): Promise<Scop
   // resolveSpec has already refused keys declared on excluded tables.
   const excluded = compileExclude(spec.exclude);
   const referenced = spec.foreignKeys.map((fk) => fk.referencedTable.schema);
-  const catalog = await readCatalog(connection, spec.schemas, referenced);
+  const catalog = read ?? (await readCatalog(connection, spec.schemas, referenced));
   const current = { ...catalog, foreignKeys: catalog.foreignKeys.filter((fk) => !excluded(fk.table)) };
   const unmanaged = catalog.foreignKeys.filter((fk) => excluded(fk.table));
   const scoped = { spec, current, unmanaged, reserved: reservedNames(current, unmanaged), warnings: [] };
@@ -150,6 +150,11 @@ export interface MakePlanOptions extends PlanOptions {
   readonly checkData: boolean;
   /** How long the data check may wait for a table lock. */
   readonly lockTimeoutMs: number;
+  /**
+   * The catalog of the spec's schemas (and those it references), already read: a fleet reads every
+   * tenant's at once. Absent: read here.
+   */
+  readonly catalog?: Catalog;
 }
 
 /**
@@ -164,7 +169,7 @@ export async function makePlan(
 ): Promise<PlanResult> {
   const { engine } = connection;
   refuseOnline(connection, options.online);
-  const scoped = await readScope(connection, raw);
+  const scoped = await readScope(connection, raw, options.catalog);
   const changes = changesFor(scoped, connection);
   // Keys on excluded tables are never changed, but they hold names and need their indexes.
   const withUnmanaged: Catalog = {

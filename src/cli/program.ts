@@ -38,11 +38,12 @@ import {
 import { settingHint } from './flags.js';
 import { confirm, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
+import { addFleetOptions, addFleetReportCommand, fleetOr, type FleetFlags } from './fleet-command.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
 const DEFAULT_LOCK_TIMEOUT = '5s';
 
-interface ConnectionOptions {
+interface ConnectionOptions extends FleetFlags {
   readonly url?: string;
 }
 
@@ -410,7 +411,7 @@ function specCommand(program: Command, name: string, description: string): Comma
 }
 
 function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
-  specCommand(program, 'plan', 'show the steps that would make the database match the spec')
+  const command = specCommand(program, 'plan', 'show the steps that would make the database match the spec')
     .addOption(
       new Option('--format <format>', 'output format')
         .choices(['text', 'sql', 'json', 'markdown', 'sequelize-migration'])
@@ -430,14 +431,14 @@ function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(checkDataOption())
     .option('--exit-code', 'exit 2 when changes are pending')
     .addOption(onlineOption())
-    .addOption(denyHazardsOption())
-    .action(async (spec: string | undefined, options: PlanCommandOptions) => {
-      setExit(await planCommand(spec, options, io));
-    });
+    .addOption(denyHazardsOption());
+  addFleetOptions(command, 'plan').action(async (spec: string | undefined, options: PlanCommandOptions) => {
+    setExit(await fleetOr('plan', spec ?? DEFAULT_SPEC, options, io, () => planCommand(spec, options, io)));
+  });
 }
 
 function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
-  specCommand(program, 'apply', 'make the database match the spec')
+  const command = specCommand(program, 'apply', 'make the database match the spec')
     .option('-y, --yes', 'apply without asking')
     .option(
       '--plan <file>',
@@ -450,10 +451,10 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
     .addOption(checkDataOption())
     .addOption(denyHazardsOption())
-    .option('--create', 'pglite:<directory>: make a new database there if there is none')
-    .action(async (spec: string | undefined, options: ApplyCommandOptions) => {
-      setExit(await applyCommand(spec, options, io));
-    });
+    .option('--create', 'pglite:<directory>: make a new database there if there is none');
+  addFleetOptions(command, 'apply').action(async (spec: string | undefined, options: ApplyCommandOptions) => {
+    setExit(await fleetOr('apply', spec ?? DEFAULT_SPEC, options, io, () => applyCommand(spec, options, io)));
+  });
 }
 
 function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
@@ -476,13 +477,20 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
 }
 
 function addValidateCommand(program: Command, io: Io, setExit: SetExit): void {
-  specCommand(
+  const command = specCommand(
     program,
     'validate',
     'check the spec; with a URL also check it against the database, without changing anything',
-  ).action(async (spec: string | undefined, options: ConnectionOptions) => {
-    setExit(await validateCommand(spec, options, io));
-  });
+  );
+  addFleetOptions(command, 'validate').action(
+    async (spec: string | undefined, options: ConnectionOptions) => {
+      setExit(
+        await fleetOr('validate', spec ?? DEFAULT_SPEC, options, io, () =>
+          validateCommand(spec, options, io),
+        ),
+      );
+    },
+  );
 }
 
 function addReviewCommand(program: Command, io: Io, setExit: SetExit): void {
@@ -544,5 +552,6 @@ export function buildProgram(io: Io, version: string, setExit: SetExit): Command
   addValidateCommand(program, io, setExit);
   addReviewCommand(program, io, setExit);
   addGraphCommand(program, io, setExit);
+  addFleetReportCommand(program, io, setExit);
   return program;
 }

@@ -102,6 +102,8 @@ export interface EmbeddedTransport {
 export interface SessionRules {
   /** One row: `schema` (the default schema, or NULL) and `version`. */
   readonly infoSql: string;
+  /** Every schema (MySQL: database) of the connection users can govern, as rows of `name`. */
+  readonly schemasSql: string;
   /** Bounds how long a statement waits for a table lock; bind `$1` = `lockTimeoutValue(ms)`. */
   readonly lockTimeoutSql: string;
   lockTimeoutValue(milliseconds: number): string | number;

@@ -41,7 +41,7 @@ export function hazardText(
     : `${hazard.message} (${hint(hazard.avoidedBy)})`;
 }
 
-const SUMMARY_KEYS = [
+export const SUMMARY_KEYS = [
   'add',
   'drop',
   'rename',

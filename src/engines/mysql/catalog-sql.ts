@@ -130,6 +130,12 @@ export function indexesSql(count: number): string {
 /** The name MySQL and MariaDB give every primary key. */
 export const PRIMARY_KEY_NAME = 'PRIMARY';
 
+/** The server's databases, without its own (mysql, sys, information_schema, performance_schema). */
+export const DATABASES_SQL = `
+SELECT SCHEMA_NAME AS \`name\`
+  FROM information_schema.SCHEMATA
+ WHERE SCHEMA_NAME NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')`;
+
 /** One row: `schema` (the connection's database, NULL when none) and `version`. */
 export const CURRENT_DATABASE_SQL = 'SELECT DATABASE() AS `schema`, VERSION() AS `version`';
 

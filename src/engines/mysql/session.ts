@@ -5,6 +5,7 @@ import {
   ACQUIRE_LOCK_SQL,
   applyLockName,
   CURRENT_DATABASE_SQL,
+  DATABASES_SQL,
   RELEASE_LOCK_SQL,
   SET_LOCK_WAIT_TIMEOUT_SQL,
 } from './catalog-sql.js';
@@ -33,6 +34,7 @@ const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
 
 export const sessionRules: SessionRules = {
   infoSql: CURRENT_DATABASE_SQL,
+  schemasSql: DATABASES_SQL,
   lockTimeoutSql: SET_LOCK_WAIT_TIMEOUT_SQL,
   lockTimeoutValue: lockWaitSeconds,
   isLockTimeout: (error) => {

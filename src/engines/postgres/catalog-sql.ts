@@ -87,6 +87,13 @@ SELECT n.nspname::text AS schema,
  WHERE (con.contype <> 'f' OR con.conparentid <> 0)
    AND n.nspname = ANY($1::text[])`;
 
+/** The database's schemas, without the system's own (pg_catalog, pg_toast…, information_schema). */
+export const SCHEMAS_SQL = `
+SELECT n.nspname::text AS name
+  FROM pg_catalog.pg_namespace n
+ WHERE n.nspname !~ '^pg_'
+   AND n.nspname <> 'information_schema'`;
+
 export const CURRENT_SCHEMA_SQL = 'SELECT current_schema()::text AS schema, version() AS version';
 
 /** Sets the lock timeout for the current transaction only; the value is a bound parameter. */

@@ -1,7 +1,7 @@
 /** How fkdiff connects to PostgreSQL and how its sessions behave. */
 import type { Options as SequelizeOptions } from 'sequelize';
 import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
-import { CURRENT_SCHEMA_SQL, SET_LOCK_TIMEOUT_SQL } from './catalog-sql.js';
+import { CURRENT_SCHEMA_SQL, SCHEMAS_SQL, SET_LOCK_TIMEOUT_SQL } from './catalog-sql.js';
 
 export const urlRules: UrlRules = {
   schemes: ['postgres:', 'postgresql:'],
@@ -17,6 +17,7 @@ const LOCK_NOT_AVAILABLE = '55P03';
 
 export const sessionRules: SessionRules = {
   infoSql: CURRENT_SCHEMA_SQL,
+  schemasSql: SCHEMAS_SQL,
   // Transaction-scoped: it ends with the transaction that set it.
   lockTimeoutSql: SET_LOCK_TIMEOUT_SQL,
   lockTimeoutValue: (milliseconds) => `${milliseconds}ms`,
