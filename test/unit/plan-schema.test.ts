@@ -50,6 +50,9 @@ const FIELD_NAMES = {
   match: true,
   deferrable: true,
   initiallyDeferred: true,
+  enforced: true,
+  period: true,
+  onDeleteColumns: true,
 } satisfies Record<FieldName, true>;
 
 /** A value in a message: a string as it is, anything else as JSON. */
