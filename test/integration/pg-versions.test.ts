@@ -71,6 +71,13 @@ const postsKey = (onDelete: string): string =>
 const addPostsKey = (rule: string): string =>
   `ALTER TABLE posts ADD CONSTRAINT posts_author_fkey FOREIGN KEY (tenant_id, author_id) REFERENCES authors (tenant_id, id) ON DELETE ${rule};`;
 
+const partitioned = `
+CREATE TABLE p (id integer PRIMARY KEY);
+CREATE TABLE events (id integer, p_id integer, at date) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+INSERT INTO events VALUES (1, 99, '2024-05-01');
+`;
+
 const CASES: readonly VersionCase[] = [
   {
     name: 'enforced → not enforced: ALTER CONSTRAINT, no drop',
@@ -187,12 +194,7 @@ ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT E
   {
     name: 'NOT VALID on a partitioned table (PostgreSQL 18) leaves the orphan rows unchecked',
     pglite: true,
-    setup: `
-CREATE TABLE p (id integer PRIMARY KEY);
-CREATE TABLE events (id integer, p_id integer, at date) PARTITION BY RANGE (at);
-CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
-INSERT INTO events VALUES (1, 99, '2024-05-01');
-`,
+    setup: partitioned,
     spec: spec(
       '  events:\n    foreignKeys:\n      - name: events_p_fkey\n        columns: [p_id]\n        references: p(id)\n        notValid: true\n',
     ),
@@ -376,6 +378,56 @@ ${tenants}`);
     },
   );
 }
+
+describe.skipIf(!available('postgres'))('before PostgreSQL 18 (the 15 server)', () => {
+  let db: TestDatabase | undefined;
+  afterAll(async () => {
+    await db?.drop();
+  });
+  it(
+    'adds a notValid key on a partitioned table validated, and its hint does not ask for notValid: true again',
+    async () => {
+      db = await createDatabase('postgres');
+      await db.run(partitioned);
+      const file = await tempFile(
+        'fkdiff.yaml',
+        spec(
+          '  events:\n    foreignKeys:\n      - name: events_p_fkey\n        columns: [p_id]\n        references: p(id)\n        notValid: true\n',
+        ),
+      );
+      const planned = await cli(['plan', file, '--url', db.url]);
+      expect(planned.code).not.toBe(0);
+      expect(planned.stderr).toContain(
+        'matches no row of public.p; fix the data (notValid: true does not help here',
+      );
+      expect(planned.stderr).not.toContain('declare notValid: true');
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe.skipIf(!available('mysql'))('the newer key attributes on MariaDB', () => {
+  let db: TestDatabase | undefined;
+  afterAll(async () => {
+    await db?.drop();
+  });
+  it('refuses each as PostgreSQL-only, at its line', async () => {
+    db = await createDatabase('mysql');
+    await db.run(
+      'CREATE TABLE p (id integer PRIMARY KEY, r integer); CREATE TABLE c (p_id integer, r integer);',
+    );
+    const text = spec(
+      '  c:\n    foreignKeys:\n      - columns: [p_id, r]\n        references: p(id, r)\n        enforced: false\n        period: true\n        onDelete: set null (p_id)\n',
+    );
+    const result = await cli(['plan', await tempFile('fkdiff.yaml', text), '--url', db.url]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('fkdiff.yaml:7:9: "enforced" is PostgreSQL-only');
+    expect(result.stderr).toContain('fkdiff.yaml:8:9: "period" is PostgreSQL-only');
+    expect(result.stderr).toContain(
+      'fkdiff.yaml:9:19: "onDelete: set null/set default (columns)" is PostgreSQL-only',
+    );
+  });
+});
 
 const pg18 = PG_MAJORS.find((server) => server.major === 18);
 if (pg18 !== undefined) on18('postgres', pg18);
