@@ -27,8 +27,6 @@ interface VersionCase {
   readonly sql: readonly string[];
   /** Each key's pg_get_constraintdef after apply, by constraint name. */
   readonly defs: Readonly<Record<string, string>>;
-  /** Needs btree_gist (temporal keys on scalar columns), which the PGlite transport does not load. */
-  readonly temporal?: boolean;
   /**
    * Also on PGlite, whose every CLI run starts the engine (seconds each): the cases whose SQL the
    * matrix server does not already prove on the same engine code.
@@ -115,7 +113,7 @@ ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT E
   },
   {
     name: 'temporal key added: rows valid only under range containment pass the data check',
-    temporal: true,
+    pglite: true,
     setup: rooms,
     spec: spec(`  bookings:\n${temporalKey('bookings_room_fkey')}`),
     sql: [
@@ -127,7 +125,6 @@ ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT E
   },
   {
     name: 'temporal key renamed keeps PERIOD',
-    temporal: true,
     setup: `${rooms}ALTER TABLE bookings ADD CONSTRAINT old_fkey FOREIGN KEY (room_id, PERIOD booked_at) REFERENCES rooms (id, PERIOD valid_at);`,
     spec: spec(`  bookings:\n${temporalKey('bookings_room_fkey')}`),
     sql: ['ALTER TABLE "public"."bookings" RENAME CONSTRAINT "old_fkey" TO "bookings_room_fkey"'],
@@ -137,7 +134,6 @@ ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT E
   },
   {
     name: 'temporal key re-created online (MATCH FULL) keeps PERIOD through the temporary name',
-    temporal: true,
     flags: ['--online'],
     setup: `${rooms}ALTER TABLE bookings ADD CONSTRAINT bookings_room_fkey FOREIGN KEY (room_id, PERIOD booked_at) REFERENCES rooms (id, PERIOD valid_at);`,
     spec: spec(`  bookings:\n${temporalKey('bookings_room_fkey', '        match: full\n')}`),
@@ -230,8 +226,7 @@ function on18(kind: TargetKind, server: PostgresServer | undefined): void {
       return db;
     };
 
-    // PGlite's transport loads no extension: WITHOUT OVERLAPS on an integer column needs btree_gist.
-    const runnable = CASES.filter((c) => kind !== 'pglite' || (c.pglite === true && c.temporal !== true));
+    const runnable = CASES.filter((c) => kind !== 'pglite' || c.pglite === true);
     it.each(runnable)(
       '$name',
       async (testCase) => {
