@@ -221,17 +221,36 @@ export function planChanges(
         break;
       case 'alter': {
         const { fk, deferrable, initiallyDeferred, enforced } = change;
-        if (fk.deferrable !== deferrable || fk.initiallyDeferred !== initiallyDeferred) {
+        const after: ForeignKey = { ...fk, deferrable, initiallyDeferred };
+        const table = tables.get(tableKey(fk.table));
+        // Not when the key is renamed too: the drop would run before the rename.
+        const heldNow = current.foreignKeys.some(
+          (kept) => tableKey(kept.table) === tableKey(fk.table) && kept.name === fk.name,
+        );
+        const reAdd =
+          enforced === true && online && heldNow && canAddNotValid(table, engine, current.serverVersion);
+        if (!reAdd && (fk.deferrable !== deferrable || fk.initiallyDeferred !== initiallyDeferred)) {
           phases.alters.push(draft({ kind: 'alter', fk, deferrable, initiallyDeferred }, change));
         }
-        if (enforced !== undefined) {
+        if (reAdd) {
+          // Online, ALTER … ENFORCED would check every row under the tables' locks: the key is
+          // dropped and added again NOT VALID instead, and validated in a transaction of its own.
+          phases.drops.push(draft({ kind: 'drop', fk }, change));
+          const { enforced: _notEnforced, ...enforcedKey } = after;
+          planAdd(phases, { ...enforcedKey, validated: true }, fk, change, context);
+        } else if (enforced !== undefined) {
           // ENFORCED checks every row (and validates the key) while it holds the tables' locks.
-          const after: ForeignKey = { ...fk, deferrable, initiallyDeferred };
           phases.alters.push(
             draft(
               { kind: 'alter', fk: after, deferrable, initiallyDeferred, enforced },
               change,
-              enforced ? validationHazards({ ...after, enforced: true }, true, false) : [],
+              enforced
+                ? validationHazards(
+                    { ...after, enforced: true },
+                    true,
+                    caps.notValid && caps.transactionalDdl,
+                  )
+                : [],
             ),
           );
         }

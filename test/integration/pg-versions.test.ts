@@ -98,6 +98,20 @@ const CASES: readonly VersionCase[] = [
     defs: { c_p_fkey: 'FOREIGN KEY (p_id) REFERENCES p(id)' },
   },
   {
+    name: 'not enforced → enforced online: re-added NOT VALID, validated in its own transaction',
+    flags: ['--online'],
+    setup: `${parentChild}ALTER TABLE c ADD CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) NOT ENFORCED;`,
+    spec: spec(
+      '  c:\n    foreignKeys:\n      - name: c_p_fkey\n        columns: [p_id]\n        references: p(id)\n',
+    ),
+    sql: [
+      'ALTER TABLE "public"."c" DROP CONSTRAINT "c_p_fkey"',
+      'ALTER TABLE "public"."c" ADD CONSTRAINT "c_p_fkey" FOREIGN KEY ("p_id") REFERENCES "public"."p" ("id") NOT VALID',
+      'ALTER TABLE "public"."c" VALIDATE CONSTRAINT "c_p_fkey"',
+    ],
+    defs: { c_p_fkey: 'FOREIGN KEY (p_id) REFERENCES p(id)' },
+  },
+  {
     name: 'a rule change of a NOT ENFORCED key with orphan rows stays NOT ENFORCED and is not checked',
     pglite: true,
     setup: `${parentChild}INSERT INTO c VALUES (2, 99);
