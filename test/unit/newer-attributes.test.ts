@@ -70,7 +70,7 @@ describe('the newer key attributes in the spec', () => {
         ),
       ),
     ).toEqual([
-      "fkdiff.yaml:7:17: onDelete: the columns set must be some of the key's columns (tenant_id, author_id); not editor_id",
+      "fkdiff.yaml:7:19: onDelete: the columns set must be some of the key's columns (tenant_id, author_id); not editor_id",
       'fkdiff.yaml:10:9: period: true allows only "no action" for onDelete and onUpdate (PostgreSQL 18)',
       'fkdiff.yaml:15:9: notValid does not apply to a key with enforced: false (it is never validated); remove it',
     ]);
