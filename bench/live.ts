@@ -24,7 +24,11 @@ import {
   tablesSql,
 } from '../src/engines/mysql/catalog-sql.js';
 import { mysqlEngine } from '../src/engines/mysql/index.js';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, UNIQUE_KEYS_SQL } from '../src/engines/postgres/catalog-sql.js';
+import {
+  COLUMNS_SQL,
+  foreignKeysSql as postgresForeignKeysSql,
+  UNIQUE_KEYS_SQL,
+} from '../src/engines/postgres/catalog-sql.js';
 import { postgresEngine } from '../src/engines/postgres/index.js';
 import type { Catalog, TableRef } from '../src/model/catalog.js';
 import { makePlan, type MakePlanOptions } from '../src/pipeline.js';
@@ -226,7 +230,7 @@ async function timeCatalogQueries(
   const queries: readonly (readonly [string, string, readonly unknown[]])[] =
     connection.engine.name === 'postgres'
       ? [
-          ['foreign keys', FOREIGN_KEYS_SQL, [schemas]],
+          ['foreign keys', postgresForeignKeysSql(180000), [schemas]],
           ['columns', COLUMNS_SQL, [schemas]],
           ['unique keys', UNIQUE_KEYS_SQL, [schemas]],
         ]

@@ -6,7 +6,7 @@ import { FkdiffError, type Problem } from '../errors.js';
 import { countOf, keyLabel, tableLabel } from '../labels.js';
 import { displayColumns, escapeUnsafe } from '../render/display.js';
 import { changeSource, type Change } from '../model/change.js';
-import type { ForeignKey } from '../model/catalog.js';
+import { isPeriod, type ForeignKey } from '../model/catalog.js';
 import type { Plan } from '../model/plan.js';
 
 /** Counting stops past this many violating rows per key. */
@@ -33,9 +33,11 @@ function checkedKeys(plan: Plan): CheckedKey[] {
         return action.notValid ? [] : [{ fk: action.fk, change }];
       case 'validate':
         return [{ fk: action.fk, change }];
+      case 'alter':
+        // ALTER CONSTRAINT … ENFORCED checks every row, as a validation does.
+        return action.enforced === true ? [{ fk: { ...action.fk, enforced: true }, change }] : [];
       case 'drop':
       case 'rename':
-      case 'alter':
       case 'drop-index':
         return [];
     }
@@ -66,7 +68,7 @@ function orphanProblem(
   const count = many ? `more than ${ORPHAN_LIMIT} rows` : countOf(orphans, 'row');
   const verb = !many && orphans === 1 ? 'matches' : 'match';
   return {
-    message: `${keyLabel(fk)}: ${count} of ${tableLabel(fk.table)} (${displayColumns(fk.columns)}) ${verb} no row of ${tableLabel(fk.referencedTable)}; fix the data${engine.capabilities.notValid ? ', or declare notValid: true' : ''}`,
+    message: `${keyLabel(fk)}: ${count} of ${tableLabel(fk.table)} (${displayColumns(fk.columns)}) ${verb} no row of ${tableLabel(fk.referencedTable)}${isPeriod(fk) ? ' whose periods cover theirs' : ''}; fix the data${orphanHint(fk, change, engine)}`,
     source: changeSource(change),
     settings: ['checkData'],
     detail: [
@@ -74,6 +76,19 @@ function orphanProblem(
       `every such row: ${escapeUnsafe(engine.orphanRowsSql(fk, { kind: 'all' }))};`,
     ],
   };
+}
+
+/**
+ * What else gets past the orphans: NOT VALID where the key could be added so, unless the spec
+ * already says it (a partitioned table before PostgreSQL 18 cannot take a NOT VALID key).
+ */
+function orphanHint(fk: ForeignKey, change: Change, engine: Engine): string {
+  if (!engine.capabilities.notValid) return '';
+  if (!fk.validated) {
+    return ' (notValid: true does not help here: before PostgreSQL 18 a key on a partitioned table is added validated)';
+  }
+  if (change.kind === 'alter') return ', or keep it enforced: false';
+  return ', or declare notValid: true';
 }
 
 async function sampleValues(session: Session, engine: Engine, fk: ForeignKey): Promise<string[]> {

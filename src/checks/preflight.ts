@@ -2,12 +2,19 @@
  * Pre-flight: everything that would make the plan fail and can be known from the catalog alone:
  * missing tables and columns, keys that nothing unique backs, names too long or taken.
  */
-import type { Engine } from '../engines/engine.js';
+import type { Engine, NewerAttribute } from '../engines/engine.js';
 import type { Problem } from '../errors.js';
 import { tableLabel } from '../labels.js';
-import type { Change } from '../model/change.js';
+import { changedKey, changeSource, type Change } from '../model/change.js';
 import type { Catalog, ForeignKey, SourceLocation, Table } from '../model/catalog.js';
-import { servesColumns, tableKey, type ReservedName } from '../model/catalog.js';
+import {
+  deleteSetColumns,
+  isEnforced,
+  isPeriod,
+  servesColumns,
+  tableKey,
+  type ReservedName,
+} from '../model/catalog.js';
 import { nameScopeKey } from '../diff/constraint-names.js';
 
 function hasKeyOn(table: Table, columns: readonly string[], engine: Engine): boolean {
@@ -176,5 +183,60 @@ export function preflight(
         return [];
     }
   });
-  return [...perChange, ...(engine.planning?.problems(changes, catalog) ?? [])];
+  return [
+    ...perChange,
+    ...versionProblems(changes, catalog, engine),
+    ...(engine.planning?.problems(changes, catalog) ?? []),
+  ];
+}
+
+// ---- Server versions (issue 7): attributes only newer servers have. ----
+
+/** `server_version_num` as users write it: 160004 → 16.4. */
+export function formatServerVersion(version: number): string {
+  return `${Math.floor(version / 10000)}.${version % 10000}`;
+}
+
+/** What each newer attribute is called in the spec, when a key declares it. */
+function declaredNewerAttributes(
+  fk: ForeignKey,
+): { readonly attribute: NewerAttribute; readonly field: string }[] {
+  return [
+    ...(deleteSetColumns(fk).length > 0
+      ? [
+          {
+            attribute: 'onDeleteColumns' as const,
+            field: `onDelete: ${fk.onDelete} (${deleteSetColumns(fk).join(', ')})`,
+          },
+        ]
+      : []),
+    ...(isEnforced(fk) ? [] : [{ attribute: 'enforced' as const, field: 'enforced: false' }]),
+    ...(isPeriod(fk) ? [{ attribute: 'period' as const, field: 'period: true' }] : []),
+  ];
+}
+
+/**
+ * Keys a change would create (or make NOT ENFORCED) with an attribute the connected server's
+ * version lacks: refused with the key's spec line and the version the attribute needs.
+ */
+export function versionProblems(changes: readonly Change[], catalog: Catalog, engine: Engine): Problem[] {
+  const since = engine.capabilities.newerAttributesSince;
+  const version = catalog.serverVersion;
+  if (since === undefined || version === undefined) return [];
+  return changes.flatMap((change): Problem[] => {
+    const fk =
+      change.kind === 'add' ||
+      change.kind === 'replace' ||
+      (change.kind === 'alter' && change.enforced === false)
+        ? changedKey(change)
+        : undefined;
+    if (fk === undefined) return [];
+    const wanted = change.kind === 'alter' ? { ...fk, enforced: false } : fk;
+    return declaredNewerAttributes(wanted)
+      .filter(({ attribute }) => version < since[attribute])
+      .map(({ attribute, field }) => ({
+        message: `${tableLabel(fk.table)}.${fk.name}: ${field} needs ${engine.productName('')} ${Math.floor(since[attribute] / 10000)} or later; the server is ${formatServerVersion(version)}`,
+        source: changeSource(change),
+      }));
+  });
 }

@@ -8,6 +8,7 @@ import {
   compareStrings,
   compareTables,
   definitionKey,
+  isEnforced,
   tableKey,
 } from '../model/catalog.js';
 import { differingFields, fieldsChangedBy, KEY_FIELDS, sameField } from '../model/fields.js';
@@ -25,6 +26,8 @@ interface Pair {
 const RECREATE_FIELDS = fieldsChangedBy('recreate') as readonly FieldName[];
 /** Fields ALTER CONSTRAINT changes in place. */
 const ALTER_FIELDS = fieldsChangedBy('alter') as readonly FieldName[];
+/** ALTER CONSTRAINT [NOT] ENFORCED (PostgreSQL 18). */
+const ENFORCE_FIELDS = fieldsChangedBy('enforce') as readonly FieldName[];
 
 /** How many attributes agree: among same-shaped keys, the closest one is kept. */
 function closeness(current: ForeignKey, desired: DesiredForeignKey): number {
@@ -89,13 +92,14 @@ function pairChanges(pair: Pair, name: string): Change[] {
   const { current, desired } = pair;
   const fields = differingFields(RECREATE_FIELDS, current, desired);
   const deferral = differingFields(ALTER_FIELDS, current, desired);
+  const enforcement = differingFields(ENFORCE_FIELDS, current, desired);
   if (fields.length > 0) {
     return [
       {
         kind: 'replace',
         from: current,
         to: withName(desired, name),
-        fields: [...fields, ...deferral],
+        fields: [...fields, ...deferral, ...enforcement],
         source: desired.source,
       },
     ];
@@ -103,16 +107,18 @@ function pairChanges(pair: Pair, name: string): Change[] {
   const changes: Change[] = [];
   if (name !== current.name) changes.push({ kind: 'rename', fk: current, newName: name });
   const renamed: ForeignKey = { ...current, name };
-  if (deferral.length > 0) {
+  if (deferral.length > 0 || enforcement.length > 0) {
     changes.push({
       kind: 'alter',
       fk: renamed,
       deferrable: desired.deferrable,
       initiallyDeferred: desired.initiallyDeferred,
+      ...(enforcement.length > 0 ? { enforced: isEnforced(desired), source: desired.source } : {}),
     });
   }
   // A validated key satisfies `notValid: true` too: validation cannot be undone, and is stronger.
-  if (!current.validated && desired.validated)
+  // A NOT ENFORCED key is never validated; making one enforced checks its rows (and validates it).
+  if (!current.validated && desired.validated && isEnforced(current) && isEnforced(desired))
     changes.push({ kind: 'validate', fk: renamed, source: desired.source });
   return changes;
 }

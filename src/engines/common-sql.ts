@@ -1,4 +1,4 @@
-import type { ForeignKey, ReferentialAction } from '../model/catalog.js';
+import { isPeriod, type ForeignKey, type ReferentialAction } from '../model/catalog.js';
 import type { KeyField } from '../model/fields.js';
 import type { OrphanRows } from './engine.js';
 
@@ -22,6 +22,24 @@ export function joinSql(parts: readonly string[]): string {
 }
 
 /**
+ * A temporal key (PostgreSQL 18 PERIOD): the referencing row's range must be covered by the union
+ * of the ranges of the referenced rows with equal scalar columns, as the server checks it
+ * (range_agg, PostgreSQL 14+, then containment), never by equality of the ranges.
+ */
+function periodMissing(
+  fk: ForeignKey,
+  quote: (name: string) => string,
+  quoteTable: (ref: ForeignKey['table']) => string,
+  equal: (columns: readonly string[]) => string,
+): string {
+  const scalar = fk.columns.slice(0, -1);
+  const range = fk.columns.at(-1) ?? '';
+  const referencedRange = fk.referencedColumns.at(-1) ?? '';
+  const covering = `SELECT pg_catalog.range_agg(p.${quote(referencedRange)}) FROM ${quoteTable(fk.referencedTable)} p${scalar.length > 0 ? ` WHERE ${equal(scalar)}` : ''}`;
+  return `NOT COALESCE((${covering}) @> c.${quote(range)}, false)`;
+}
+
+/**
  * The condition a referencing row `c` fails the key on: no referenced row `p` matches. Rows the key
  * does not check are left out: MATCH SIMPLE skips rows with any NULL in the key, MATCH FULL only rows
  * that are all NULL.
@@ -32,10 +50,13 @@ function orphanCondition(
   quoteTable: (ref: ForeignKey['table']) => string,
 ): string {
   const child = fk.columns.map((column) => `c.${quote(column)}`);
-  const matches = fk.columns
-    .map((column, i) => `p.${quote(fk.referencedColumns[i] ?? column)} = c.${quote(column)}`)
-    .join(' AND ');
-  const missing = `NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.referencedTable)} p WHERE ${matches})`;
+  const equal = (columns: readonly string[]): string =>
+    columns
+      .map((column, i) => `p.${quote(fk.referencedColumns[i] ?? column)} = c.${quote(column)}`)
+      .join(' AND ');
+  const missing = isPeriod(fk)
+    ? periodMissing(fk, quote, quoteTable, equal)
+    : `NOT EXISTS (SELECT 1 FROM ${quoteTable(fk.referencedTable)} p WHERE ${equal(fk.columns)})`;
   return fk.match === 'full'
     ? `NOT (${child.map((c) => `${c} IS NULL`).join(' AND ')}) AND (${child.map((c) => `${c} IS NULL`).join(' OR ')} OR ${missing})`
     : `${child.map((c) => `${c} IS NOT NULL`).join(' AND ')} AND ${missing}`;

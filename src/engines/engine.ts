@@ -47,7 +47,17 @@ export interface EngineCapabilities {
    * (PostgreSQL, standard SQL), or any index that starts with them (InnoDB).
    */
   readonly referencedKey: 'unique' | 'leading-index';
+  /**
+   * The server version (`server_version_num`) from which each newer key attribute exists
+   * (PostgreSQL: SET NULL (col) 15, NOT ENFORCED and PERIOD 18); undefined where none does.
+   */
+  readonly newerAttributesSince: Readonly<Record<NewerAttribute, number>> | undefined;
+  /** The server version from which a partitioned table takes a NOT VALID key (PostgreSQL 18). */
+  readonly notValidOnPartitionedSince: number | undefined;
 }
+
+/** Key attributes only newer servers have; pre-flight refuses them on older ones. */
+export type NewerAttribute = 'onDeleteColumns' | 'enforced' | 'period';
 
 /** Statements (without semicolons) that frame a plan printed as a SQL script, as apply runs it. */
 export interface ScriptFraming {

@@ -34,6 +34,48 @@ export interface ForeignKey {
   readonly match: MatchType;
   /** false for a PostgreSQL constraint created NOT VALID and not validated since. */
   readonly validated: boolean;
+  /**
+   * PostgreSQL 18: false for a NOT ENFORCED key (never checked; `validated` is then false too).
+   * Absent means enforced, so that keys without the newer attributes compare and hash as before.
+   */
+  readonly enforced?: boolean;
+  /** PostgreSQL 18: the last column pair is compared with PERIOD (a temporal key). Absent: false. */
+  readonly period?: boolean;
+  /**
+   * PostgreSQL 15: `ON DELETE SET NULL (col, …)` / `SET DEFAULT (col, …)` sets only these columns
+   * (a subset of `columns`). Absent: every column of the key.
+   */
+  readonly onDeleteColumns?: readonly string[];
+}
+
+/** Whether the key is checked at all (PostgreSQL 18 NOT ENFORCED keys are not). */
+export function isEnforced(fk: Pick<ForeignKey, 'enforced'>): boolean {
+  return fk.enforced !== false;
+}
+
+export function isPeriod(fk: Pick<ForeignKey, 'period'>): boolean {
+  return fk.period === true;
+}
+
+/** The columns ON DELETE SET NULL / SET DEFAULT names; [] = every column of the key. */
+export function deleteSetColumns(fk: Pick<ForeignKey, 'onDeleteColumns'>): readonly string[] {
+  return fk.onDeleteColumns ?? [];
+}
+
+/**
+ * The newer attributes as a key object carries them: present only when they differ from the
+ * default, so that a key without them is the same object it always was.
+ */
+export function newerAttributes(values: {
+  readonly enforced: boolean;
+  readonly period: boolean;
+  readonly onDeleteColumns: readonly string[];
+}): Pick<ForeignKey, 'enforced' | 'period' | 'onDeleteColumns'> {
+  return {
+    ...(values.enforced ? {} : { enforced: false }),
+    ...(values.period ? { period: true } : {}),
+    ...(values.onDeleteColumns.length > 0 ? { onDeleteColumns: [...values.onDeleteColumns] } : {}),
+  };
 }
 
 /**
@@ -80,6 +122,11 @@ export interface Table {
 /** What a database holds (or a spec wants) within the governed schemas. */
 export interface Catalog {
   readonly dialect: EngineName;
+  /**
+   * The server's version as a number (PostgreSQL `server_version_num`, e.g. 180004), where the
+   * engine reads it: which key attributes and NOT VALID rules the server has.
+   */
+  readonly serverVersion?: number;
   readonly schemas: readonly string[];
   readonly tables: readonly Table[];
   readonly foreignKeys: readonly ForeignKey[];

@@ -13,12 +13,18 @@ export type Change =
   | { readonly kind: 'drop'; readonly fk: ForeignKey }
   /** Same definition, other name. */
   | { readonly kind: 'rename'; readonly fk: ForeignKey; readonly newName: string }
-  /** Only DEFERRABLE / INITIALLY DEFERRED differ; `fk` carries the final name. */
+  /**
+   * Only DEFERRABLE / INITIALLY DEFERRED and/or enforcement differ; `fk` carries the final name.
+   * `enforced` is set when enforcement changes (PostgreSQL 18 ALTER CONSTRAINT [NOT] ENFORCED).
+   */
   | {
       readonly kind: 'alter';
       readonly fk: ForeignKey;
       readonly deferrable: boolean;
       readonly initiallyDeferred: boolean;
+      readonly enforced?: boolean;
+      /** Where the spec declares the key, for the data check's message when it becomes enforced. */
+      readonly source?: SourceLocation | undefined;
     }
   /** Exists NOT VALID and is wanted validated; `fk` carries the final name. */
   | {
@@ -76,7 +82,10 @@ export function asDropsAndAdds(change: Change, renameInPlace: boolean): DropsAnd
 
 /** Where the spec declares the key a change creates, when it does. */
 export function changeSource(change: Change): SourceLocation | undefined {
-  return change.kind === 'add' || change.kind === 'replace' || change.kind === 'validate'
+  return change.kind === 'add' ||
+    change.kind === 'replace' ||
+    change.kind === 'validate' ||
+    change.kind === 'alter'
     ? change.source
     : undefined;
 }

@@ -2,7 +2,14 @@
  * The attributes of a foreign key, one entry each: how it compares and how a difference in it is
  * made. A field added to `ForeignKey` fails to compile here until both are said.
  */
-import { sameColumns, sameTable, type ForeignKey } from './catalog.js';
+import {
+  deleteSetColumns,
+  isEnforced,
+  isPeriod,
+  sameColumns,
+  sameTable,
+  type ForeignKey,
+} from './catalog.js';
 
 /** Every attribute of a key but its name and its owning table. */
 export type KeyField = Exclude<keyof ForeignKey, 'name' | 'table'>;
@@ -24,30 +31,42 @@ export function sameField(field: KeyField, a: KeyDefinition, b: KeyDefinition): 
     case 'initiallyDeferred':
     case 'validated':
       return a[field] === b[field];
+    case 'enforced':
+      return isEnforced(a) === isEnforced(b);
+    case 'period':
+      return isPeriod(a) === isPeriod(b);
+    case 'onDeleteColumns':
+      return sameColumns(deleteSetColumns(a), deleteSetColumns(b));
   }
 }
 
 /**
  * How a difference in a field is made: the key is dropped and added again (`recreate`), altered in
- * place (`alter`: DEFERRABLE / INITIALLY DEFERRED), or validated (`validate`).
+ * place (`alter`: DEFERRABLE / INITIALLY DEFERRED; `enforce`: ALTER CONSTRAINT [NOT] ENFORCED,
+ * PostgreSQL 18), or validated (`validate`).
  */
-export const FIELD_CHANGE: { readonly [F in KeyField]: 'recreate' | 'alter' | 'validate' } = {
+export type FieldChange = 'recreate' | 'alter' | 'enforce' | 'validate';
+
+export const FIELD_CHANGE: { readonly [F in KeyField]: FieldChange } = {
   columns: 'recreate',
   referencedTable: 'recreate',
   referencedColumns: 'recreate',
   onDelete: 'recreate',
   onUpdate: 'recreate',
   match: 'recreate',
+  onDeleteColumns: 'recreate',
+  period: 'recreate',
   deferrable: 'alter',
   initiallyDeferred: 'alter',
   validated: 'validate',
+  enforced: 'enforce',
 };
 
 /** Every field, in the order messages and files list them. */
 export const KEY_FIELDS = Object.keys(FIELD_CHANGE) as readonly KeyField[];
 
 /** The fields whose difference a change of kind `how` makes. */
-export function fieldsChangedBy(how: 'recreate' | 'alter' | 'validate'): readonly KeyField[] {
+export function fieldsChangedBy(how: FieldChange): readonly KeyField[] {
   return KEY_FIELDS.filter((field) => FIELD_CHANGE[field] === how);
 }
 

@@ -33,11 +33,16 @@ export interface Hazard {
 export type StepAction =
   | { readonly kind: 'drop'; readonly fk: ForeignKey }
   | { readonly kind: 'rename'; readonly fk: ForeignKey; readonly newName: string }
+  /**
+   * DEFERRABLE / INITIALLY DEFERRED; or, when `enforced` is set, ENFORCED / NOT ENFORCED only
+   * (PostgreSQL 18; making a key enforced checks every row, as a validation does).
+   */
   | {
       readonly kind: 'alter';
       readonly fk: ForeignKey;
       readonly deferrable: boolean;
       readonly initiallyDeferred: boolean;
+      readonly enforced?: boolean;
     }
   /** `notValid`: add without checking existing rows (PostgreSQL NOT VALID). */
   | { readonly kind: 'add'; readonly fk: ForeignKey; readonly notValid: boolean }

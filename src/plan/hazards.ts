@@ -122,7 +122,10 @@ export function markBlockedReads(steps: readonly Step[], engine: Engine): Step[]
     const locked = exclusive.get(step.transaction) ?? new Set<string>();
     exclusive.set(step.transaction, locked);
     const { action } = step;
-    const scans = (action.kind === 'add' && !action.notValid) || action.kind === 'validate';
+    const scans =
+      (action.kind === 'add' && !action.notValid) ||
+      action.kind === 'validate' ||
+      (action.kind === 'alter' && action.enforced === true);
     const blocked = scans
       ? [action.fk.table, action.fk.referencedTable].filter((t) => locked.has(tableKey(t)))
       : [];

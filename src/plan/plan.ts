@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Engine } from '../engines/engine.js';
-import { asDropsAndAdds, type Change } from '../model/change.js';
+import { asDropsAndAdds, changedKey, type Change } from '../model/change.js';
 import type { Catalog, ForeignKey, Table } from '../model/catalog.js';
-import { compareForeignKeys, tableKey } from '../model/catalog.js';
+import { compareForeignKeys, isEnforced, tableKey } from '../model/catalog.js';
 import type { DraftStep, Hazard, Plan, Step, StepAction } from '../model/plan.js';
-import { nameScopeKey } from '../diff/constraint-names.js';
+import { fitIdentifier, nameScopeKey } from '../diff/constraint-names.js';
 import {
   cascadeHazards,
   dropHazards,
@@ -52,24 +52,49 @@ function draft(
   return { action, hazards, ownTransaction, change };
 }
 
+interface PlanContext {
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly engine: Engine;
+  readonly online: boolean;
+  readonly serverVersion: number | undefined;
+}
+
+/**
+ * Whether a key on `table` can be added NOT VALID. PostgreSQL before 18 cannot add one to a
+ * partitioned table: such a key is added validated (which also satisfies `notValid: true`).
+ */
+export function canAddNotValid(
+  table: Table | undefined,
+  engine: Engine,
+  serverVersion: number | undefined,
+): boolean {
+  if (!engine.capabilities.notValid) return false;
+  if (table?.partitioned !== true) return true;
+  const since = engine.capabilities.notValidOnPartitionedSince;
+  return since !== undefined && serverVersion !== undefined && serverVersion >= since;
+}
+
 /** Plans the add of `fk` (replacing `before`, if any) with its validation, as the options allow. */
 function planAdd(
   phases: Phases,
   fk: ForeignKey,
   before: ForeignKey | undefined,
   change: Change,
-  context: { readonly tables: ReadonlyMap<string, Table>; readonly engine: Engine; readonly online: boolean },
+  context: PlanContext,
 ): void {
   const { tables, engine, online } = context;
   const table = tables.get(tableKey(fk.table));
-  // PostgreSQL before 18 cannot add a NOT VALID key to a partitioned table: such a key is added
-  // validated (which also satisfies `notValid: true`).
-  const canSkipCheck = engine.capabilities.notValid && table?.partitioned !== true;
-  const deferValidation = online && fk.validated && canSkipCheck;
-  const checkNow = fk.validated ? !deferValidation : !canSkipCheck;
   const notNull = (table?.columns ?? [])
     .filter((column) => !column.nullable && fk.columns.includes(column.name))
     .map((column) => column.name);
+  if (!isEnforced(fk)) {
+    // NOT ENFORCED (PostgreSQL 18): never checked, so never validated, online or not.
+    phases.adds.push(draft({ kind: 'add', fk, notValid: true }, change, cascadeHazards(fk, before, notNull)));
+    return;
+  }
+  const canSkipCheck = canAddNotValid(table, engine, context.serverVersion);
+  const deferValidation = online && fk.validated && canSkipCheck;
+  const checkNow = fk.validated ? !deferValidation : !canSkipCheck;
   phases.adds.push(
     draft({ kind: 'add', fk, notValid: !checkNow }, change, [
       ...(checkNow ? validationHazards(fk, true, canSkipCheck && engine.capabilities.transactionalDdl) : []),
@@ -81,6 +106,61 @@ function planAdd(
       draft({ kind: 'validate', fk }, change, validationHazards(fk, false, false), true),
     );
   }
+}
+
+/**
+ * A rule change that never blocks reads (online): the new definition is added NOT VALID under a
+ * temporary name, the old key dropped and the new one renamed to the final name, in one short
+ * transaction; the validation then runs in a transaction of its own. A failure in the first
+ * transaction rolls it back; a failed validation leaves the final key NOT VALID, which the next
+ * plan validates.
+ */
+function planOnlineReplace(
+  phases: Phases,
+  change: Extract<Change, { kind: 'replace' }>,
+  context: PlanContext,
+  names: Set<string>,
+): boolean {
+  const { from, to } = change;
+  const { engine } = context;
+  const table = context.tables.get(tableKey(to.table));
+  if (!context.online || !isEnforced(to) || !canAddNotValid(table, engine, context.serverVersion))
+    return false;
+  let temporary = '';
+  for (
+    let attempt = 0;
+    temporary === '' || names.has(nameScopeKey(to.table, temporary, engine));
+    attempt += 1
+  ) {
+    temporary = fitIdentifier(`${to.name}_fkdiff_new${attempt === 0 ? '' : String(attempt)}`, engine);
+  }
+  names.add(nameScopeKey(to.table, temporary, engine));
+  const added: ForeignKey = { ...to, name: temporary };
+  const notNull = (table?.columns ?? [])
+    .filter((column) => !column.nullable && to.columns.includes(column.name))
+    .map((column) => column.name);
+  phases.drops.push(
+    draft({ kind: 'add', fk: added, notValid: true }, change, cascadeHazards(to, from, notNull)),
+    draft({ kind: 'drop', fk: from }, change),
+  );
+  phases.renames.push({ fk: added, newName: to.name, tag: change });
+  if (to.validated) {
+    phases.validations.push(
+      draft({ kind: 'validate', fk: to }, change, validationHazards(to, false, false), true),
+    );
+  }
+  return true;
+}
+
+/** Every name a plan's keys hold or take, so that a temporary name takes none of them. */
+function namesInUse(changes: readonly Change[], current: Catalog, engine: Engine): Set<string> {
+  const names = heldNames(current, [], engine);
+  for (const change of changes) {
+    const after = changedKey(change);
+    names.add(nameScopeKey(after.table, after.name, engine));
+    if (change.kind === 'rename') names.add(nameScopeKey(change.fk.table, change.newName, engine));
+  }
+  return names;
 }
 
 /** The names held while the renames run: every kept key's and every other constraint's. */
@@ -122,10 +202,12 @@ export function planChanges(
   const online = options.online && caps.transactionalDdl && caps.notValid;
   const phases: Phases = { drops: [], renames: [], alters: [], adds: [], validations: [] };
   const tables = new Map(current.tables.map((table) => [tableKey(table.ref), table]));
-  const context = { tables, engine, online };
+  const context: PlanContext = { tables, engine, online, serverVersion: current.serverVersion };
   const remaining = keysAfter(changes, current, caps.renameConstraint);
+  const names = namesInUse(changes, current, engine);
 
   for (const change of changes) {
+    if (change.kind === 'replace' && planOnlineReplace(phases, change, context, names)) continue;
     const { dropped, added } = asDropsAndAdds(change, caps.renameConstraint);
     for (const fk of dropped) {
       const hazards = change.kind === 'drop' ? dropHazards(fk, remaining, tables) : [];
@@ -137,19 +219,43 @@ export function planChanges(
         if (caps.renameConstraint)
           phases.renames.push({ fk: change.fk, newName: change.newName, tag: change });
         break;
-      case 'alter':
-        phases.alters.push(
-          draft(
-            {
-              kind: 'alter',
-              fk: change.fk,
-              deferrable: change.deferrable,
-              initiallyDeferred: change.initiallyDeferred,
-            },
-            change,
-          ),
+      case 'alter': {
+        const { fk, deferrable, initiallyDeferred, enforced } = change;
+        const after: ForeignKey = { ...fk, deferrable, initiallyDeferred };
+        const table = tables.get(tableKey(fk.table));
+        // Not when the key is renamed too: the drop would run before the rename.
+        const heldNow = current.foreignKeys.some(
+          (kept) => tableKey(kept.table) === tableKey(fk.table) && kept.name === fk.name,
         );
+        const reAdd =
+          enforced === true && online && heldNow && canAddNotValid(table, engine, current.serverVersion);
+        if (!reAdd && (fk.deferrable !== deferrable || fk.initiallyDeferred !== initiallyDeferred)) {
+          phases.alters.push(draft({ kind: 'alter', fk, deferrable, initiallyDeferred }, change));
+        }
+        if (reAdd) {
+          // Online, ALTER … ENFORCED would check every row under the tables' locks: the key is
+          // dropped and added again NOT VALID instead, and validated in a transaction of its own.
+          phases.drops.push(draft({ kind: 'drop', fk }, change));
+          const { enforced: _notEnforced, ...enforcedKey } = after;
+          planAdd(phases, { ...enforcedKey, validated: true }, fk, change, context);
+        } else if (enforced !== undefined) {
+          // ENFORCED checks every row (and validates the key) while it holds the tables' locks.
+          phases.alters.push(
+            draft(
+              { kind: 'alter', fk: after, deferrable, initiallyDeferred, enforced },
+              change,
+              enforced
+                ? validationHazards(
+                    { ...after, enforced: true },
+                    true,
+                    caps.notValid && caps.transactionalDdl,
+                  )
+                : [],
+            ),
+          );
+        }
         break;
+      }
       case 'validate':
         phases.validations.push(
           draft(

@@ -4,6 +4,7 @@
  */
 import { assertNever } from '../collections.js';
 import type { DesiredForeignKey, ForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
+import { deleteSetColumns, isEnforced, isPeriod, newerAttributes } from '../model/catalog.js';
 import type { Change } from '../model/change.js';
 import type { Hazard, HazardCode, Plan, Step, StepAction } from '../model/plan.js';
 import type { Spec } from '../spec/resolve.js';
@@ -30,6 +31,12 @@ function foreignKeyJson(fk: ForeignKey): object {
     deferrable: fk.deferrable,
     initiallyDeferred: fk.initiallyDeferred,
     validated: fk.validated,
+    // Written only where they differ from the defaults (PostgreSQL 15 and 18).
+    ...newerAttributes({
+      enforced: isEnforced(fk),
+      period: isPeriod(fk),
+      onDeleteColumns: deleteSetColumns(fk),
+    }),
   };
   return fields;
 }
@@ -72,6 +79,7 @@ export function changeJson(change: Change): object {
         fk: foreignKeyJson(change.fk),
         deferrable: change.deferrable,
         initiallyDeferred: change.initiallyDeferred,
+        ...(change.enforced === undefined ? {} : { enforced: change.enforced }),
       };
     case 'replace':
       return {
@@ -95,7 +103,11 @@ function stepOpFields(op: StepAction): object {
     case 'rename':
       return { newName: op.newName };
     case 'alter':
-      return { deferrable: op.deferrable, initiallyDeferred: op.initiallyDeferred };
+      return {
+        deferrable: op.deferrable,
+        initiallyDeferred: op.initiallyDeferred,
+        ...(op.enforced === undefined ? {} : { enforced: op.enforced }),
+      };
     case 'add':
       return { notValid: op.notValid };
     case 'drop-index':

@@ -5,7 +5,7 @@ import { groupBy } from '../collections.js';
 import { assertNever } from '../collections.js';
 import type { Setting } from '../model/settings.js';
 import { countOf } from '../labels.js';
-import { tableKey } from '../model/catalog.js';
+import { deleteSetColumns, isEnforced, isPeriod, tableKey } from '../model/catalog.js';
 import type { ForeignKey, TableRef } from '../model/catalog.js';
 import { changedKey, type Change, type FieldName } from '../model/change.js';
 import type { HazardCode, Plan, StepAction } from '../model/plan.js';
@@ -106,17 +106,24 @@ function describeDefinition(fk: ForeignKey): string {
     columns: `(${displayColumns(fk.columns)}) →`,
     referencedTable: displayTable(fk.referencedTable),
     referencedColumns: `(${displayColumns(fk.referencedColumns)})`,
+    period: isPeriod(fk) ? 'PERIOD' : '',
     onDelete: fk.onDelete === 'no action' ? '' : `ON DELETE ${fk.onDelete.toUpperCase()}`,
+    onDeleteColumns: deleteSetColumns(fk).length > 0 ? `(${displayColumns(deleteSetColumns(fk))})` : '',
     onUpdate: fk.onUpdate === 'no action' ? '' : `ON UPDATE ${fk.onUpdate.toUpperCase()}`,
     match: fk.match === 'simple' ? '' : `MATCH ${fk.match.toUpperCase()}`,
     deferrable: fk.deferrable ? (fk.initiallyDeferred ? 'DEFERRABLE INITIALLY DEFERRED' : 'DEFERRABLE') : '',
     // Part of the DEFERRABLE clause.
     initiallyDeferred: '',
-    validated: fk.validated ? '' : 'NOT VALID',
+    enforced: isEnforced(fk) ? '' : 'NOT ENFORCED',
+    validated: fk.validated || !isEnforced(fk) ? '' : 'NOT VALID',
   };
   return Object.values(clauses)
     .filter((clause) => clause !== '')
     .join(' ');
+}
+
+function describeEnforcement(enforced: boolean): string {
+  return enforced ? 'enforced' : 'not enforced';
 }
 
 function describeDeferrability(deferrable: boolean, initiallyDeferred: boolean): string {
@@ -155,6 +162,12 @@ function describeFieldChange(field: FieldName, from: ForeignKey, to: ForeignKey,
       return `${from.deferrable ? 'deferrable' : 'not deferrable'} → ${to.deferrable ? 'deferrable' : 'not deferrable'}`;
     case 'initiallyDeferred':
       return `initially ${from.initiallyDeferred ? 'deferred' : 'immediate'} → ${to.initiallyDeferred ? 'deferred' : 'immediate'}`;
+    case 'enforced':
+      return `${describeEnforcement(isEnforced(from))} → ${describeEnforcement(isEnforced(to))}`;
+    case 'period':
+      return `period ${isPeriod(from) ? 'yes' : 'no'} → ${isPeriod(to) ? 'yes' : 'no'}`;
+    case 'onDeleteColumns':
+      return `on delete sets (${displayColumns(deleteSetColumns(from).length > 0 ? deleteSetColumns(from) : from.columns)}) → (${displayColumns(deleteSetColumns(to).length > 0 ? deleteSetColumns(to) : to.columns)})`;
     default:
       return assertNever(field);
   }
@@ -169,8 +182,19 @@ export function describeChange(change: Change, c: Colors): string {
     case 'rename':
     case 'validate':
       return '';
-    case 'alter':
-      return `${describeDeferrability(change.fk.deferrable, change.fk.initiallyDeferred)} → ${describeDeferrability(change.deferrable, change.initiallyDeferred)}`;
+    case 'alter': {
+      const deferral =
+        change.fk.deferrable === change.deferrable && change.fk.initiallyDeferred === change.initiallyDeferred
+          ? []
+          : [
+              `${describeDeferrability(change.fk.deferrable, change.fk.initiallyDeferred)} → ${describeDeferrability(change.deferrable, change.initiallyDeferred)}`,
+            ];
+      const enforcement =
+        change.enforced === undefined
+          ? []
+          : [`${describeEnforcement(isEnforced(change.fk))} → ${describeEnforcement(change.enforced)}`];
+      return [...deferral, ...enforcement].join(', ');
+    }
     case 'replace':
       return change.fields.map((field) => describeFieldChange(field, change.from, change.to, c)).join(', ');
     default:
@@ -191,7 +215,9 @@ export function describeStep(op: StepAction): string {
     case 'rename':
       return `rename ${fk} to ${displayName(op.newName)}`;
     case 'alter':
-      return `alter ${fk}: ${describeDeferrability(op.deferrable, op.initiallyDeferred)}`;
+      return op.enforced === undefined
+        ? `alter ${fk}: ${describeDeferrability(op.deferrable, op.initiallyDeferred)}`
+        : `alter ${fk}: ${op.enforced ? 'enforced: every row is checked' : 'not enforced: rows stop being checked'}`;
     case 'add':
       return op.notValid ? `add ${fk}, not valid: existing rows are not checked here` : `add ${fk}`;
     case 'validate':

@@ -83,7 +83,24 @@ function undoOf(change: Change, renameInPlace: boolean): Undo {
         initiallyDeferred: change.initiallyDeferred,
       };
       const back = { deferrable: change.fk.deferrable, initiallyDeferred: change.fk.initiallyDeferred };
-      return { ...none, alters: [{ kind: 'alter', fk: altered, ...back }] };
+      const deferral =
+        back.deferrable === change.deferrable && back.initiallyDeferred === change.initiallyDeferred
+          ? []
+          : [{ kind: 'alter' as const, fk: altered, ...back }];
+      // Enforcement goes back as it was (PostgreSQL 18).
+      const enforcement =
+        change.enforced === undefined
+          ? []
+          : [
+              {
+                kind: 'alter' as const,
+                fk: altered,
+                deferrable: change.deferrable,
+                initiallyDeferred: change.initiallyDeferred,
+                enforced: !change.enforced,
+              },
+            ];
+      return { ...none, alters: [...enforcement, ...deferral] };
     }
     case 'validate':
       // Validation cannot be undone in place: the key goes back NOT VALID.

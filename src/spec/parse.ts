@@ -5,6 +5,7 @@ import type { MatchType, ReferentialAction, SourceLocation } from '../model/cata
 import type { HazardCode } from '../model/plan.js';
 import { excludePatternError, readExcludePattern } from './exclude.js';
 import { describeValue, quotedValue, schemaProblems, sortProblems } from './messages.js';
+import { splitRuleColumns } from './key-attributes.js';
 import { specValidators } from './schema.js';
 import { childOf, isRecord, readYaml } from './source.js';
 import type { Path, SpecSource } from './source.js';
@@ -31,6 +32,11 @@ export interface RawForeignKey {
   readonly initiallyDeferred: Located<boolean> | undefined;
   readonly match: Located<MatchType> | undefined;
   readonly notValid: Located<boolean> | undefined;
+  // PostgreSQL's newer attributes (issue 7); checked against the server in resolve and pre-flight.
+  /** `onDelete: set null (col, …)`: the columns, located at the onDelete value. */
+  readonly onDeleteColumns?: Located<readonly string[]> | undefined;
+  readonly enforced?: Located<boolean> | undefined;
+  readonly period?: Located<boolean> | undefined;
 }
 
 export interface RawTable {
@@ -139,7 +145,8 @@ function readForeignKey(source: SpecSource, path: Path, item: unknown): Checked<
   if (!validateForeignKey(item) || references.value === undefined) {
     return { value: undefined, problems: references.problems };
   }
-  const onDelete = readAction(source, [...path, 'onDelete'], item.onDelete);
+  const onDeleteRule = splitRuleColumns(item.onDelete);
+  const onDelete = readAction(source, [...path, 'onDelete'], onDeleteRule?.rule);
   const onUpdate = readAction(source, [...path, 'onUpdate'], item.onUpdate);
   const problems = [...onDelete.problems, ...onUpdate.problems];
   if (problems.length > 0) return { value: undefined, problems };
@@ -160,6 +167,9 @@ function readForeignKey(source: SpecSource, path: Path, item: unknown): Checked<
       initiallyDeferred: located('initiallyDeferred', item.initiallyDeferred, 'key'),
       match: located('match', item.match, 'key'),
       notValid: located('notValid', item.notValid, 'key'),
+      onDeleteColumns: located('onDelete', onDeleteRule?.columns, 'value'),
+      enforced: located('enforced', item.enforced, 'key'),
+      period: located('period', item.period, 'key'),
     },
     problems,
   };

@@ -2,7 +2,7 @@ import type { Engine, EngineCapabilities } from '../engines/engine.js';
 import { normalizedRules } from '../engines/engine.js';
 import { problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
-import { definitionKey, tableKey } from '../model/catalog.js';
+import { definitionKey, newerAttributes, tableKey } from '../model/catalog.js';
 import type { DesiredForeignKey, SourceLocation, TableRef } from '../model/catalog.js';
 import type { HazardCode } from '../model/plan.js';
 import { compileExclude, isExcluded } from './exclude.js';
@@ -33,6 +33,7 @@ export type SpecDialect = Pick<Engine, 'name' | 'identifierLength' | 'normalizeA
     | 'constraintNamesIgnoreCase'
     | 'maxIdentifierLength'
     | 'identifierUnit'
+    | 'newerAttributesSince'
   >;
 };
 
@@ -93,7 +94,13 @@ function resolveForeignKey(fk: RawForeignKey, table: TableRef, dialect: SpecDial
     deferrable: (fk.deferrable?.value ?? false) || initiallyDeferred,
     initiallyDeferred,
     match: fk.match?.value ?? 'simple',
-    validated: !(fk.notValid?.value ?? false),
+    // A NOT ENFORCED key is never validated (PostgreSQL keeps convalidated false).
+    validated: (fk.enforced?.value ?? true) && !(fk.notValid?.value ?? false),
+    ...newerAttributes({
+      enforced: fk.enforced?.value ?? true,
+      period: fk.period?.value ?? false,
+      onDeleteColumns: fk.onDeleteColumns?.value ?? [],
+    }),
     source: fk.source,
   };
   return { fk: normalizedRules(desired, dialect), nameSource: fk.name?.source };
@@ -141,8 +148,13 @@ function foreignKeyProblems(fk: RawForeignKey, dialect: SpecDialect): Problem[] 
     { field: 'initiallyDeferred', located: fk.initiallyDeferred, supported: capabilities.deferrable },
     { field: 'match', located: fk.match, supported: capabilities.match },
     { field: 'notValid', located: fk.notValid, supported: capabilities.notValid },
+    ...newerFields(fk).map(({ field, located }) => ({
+      field,
+      located,
+      supported: capabilities.newerAttributesSince !== undefined,
+    })),
   ];
-  const problems = postgresOnly.flatMap(({ field, located, supported }) =>
+  const problems: Problem[] = postgresOnly.flatMap(({ field, located, supported }) =>
     supported || located === undefined
       ? []
       : [
@@ -152,10 +164,62 @@ function foreignKeyProblems(fk: RawForeignKey, dialect: SpecDialect): Problem[] 
           },
         ],
   );
+  problems.push(...newerAttributeProblems(fk));
   if (capabilities.deferrable && fk.initiallyDeferred?.value === true && fk.deferrable?.value === false) {
     problems.push({
       message: 'initiallyDeferred: true needs a deferrable key; remove "deferrable: false"',
       source: fk.initiallyDeferred.source,
+    });
+  }
+  return problems;
+}
+
+/** The newer attributes a key declares, by the field that declares each (for refusals). */
+function newerFields(fk: RawForeignKey): { field: string; located: Located<unknown> | undefined }[] {
+  return [
+    { field: 'onDelete: set null/set default (columns)', located: fk.onDeleteColumns },
+    { field: 'enforced', located: fk.enforced },
+    { field: 'period', located: fk.period },
+  ];
+}
+
+/** Contradictions among the newer attributes (PostgreSQL 15 and 18), whatever the server. */
+function newerAttributeProblems(fk: RawForeignKey): Problem[] {
+  const problems: Problem[] = [];
+  const columns = fk.onDeleteColumns;
+  if (columns !== undefined) {
+    if (fk.onDelete !== 'set null' && fk.onDelete !== 'set default') {
+      problems.push({
+        message: 'onDelete: a column list belongs only to set null (col, …) or set default (col, …)',
+        source: columns.source,
+      });
+    }
+    const outside = columns.value.filter((column) => !fk.columns.includes(column));
+    if (columns.value.length === 0 || outside.length > 0) {
+      problems.push({
+        message: `onDelete: the columns set must be some of the key's columns (${fk.columns.join(', ')})${outside.length > 0 ? `; not ${outside.join(', ')}` : ''}`,
+        source: columns.source,
+      });
+    }
+  }
+  if (fk.period?.value === true) {
+    if (fk.columns.length < 2) {
+      problems.push({
+        message: 'period: true needs at least two columns, the last of them a range compared with PERIOD',
+        source: fk.period.source,
+      });
+    }
+    if ((fk.onDelete ?? 'no action') !== 'no action' || (fk.onUpdate ?? 'no action') !== 'no action') {
+      problems.push({
+        message: 'period: true allows only "no action" for onDelete and onUpdate (PostgreSQL 18)',
+        source: fk.period.source,
+      });
+    }
+  }
+  if (fk.enforced?.value === false && fk.notValid?.value === true) {
+    problems.push({
+      message: 'notValid does not apply to a key with enforced: false (it is never validated); remove it',
+      source: fk.notValid.source,
     });
   }
   return problems;

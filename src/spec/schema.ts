@@ -15,6 +15,10 @@ export interface ForeignKeyDocument {
   readonly initiallyDeferred?: boolean;
   readonly match?: MatchType;
   readonly notValid?: boolean;
+  /** PostgreSQL 18+: false for NOT ENFORCED. */
+  readonly enforced?: boolean;
+  /** PostgreSQL 18+: a temporal key (PERIOD on the last column of both sides). */
+  readonly period?: boolean;
 }
 
 /** The whole spec as the JSON Schema admits it, after YAML has become plain data. */

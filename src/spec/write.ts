@@ -1,7 +1,14 @@
 import { Document, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
 import { groupBy } from '../collections.js';
-import { compareStrings, compareTables, tableKey } from '../model/catalog.js';
+import {
+  compareStrings,
+  compareTables,
+  deleteSetColumns,
+  isEnforced,
+  isPeriod,
+  tableKey,
+} from '../model/catalog.js';
 import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
 import type { KeyField } from '../model/fields.js';
 import { SCHEMA_ID } from './schema.js';
@@ -72,15 +79,26 @@ function foreignKeyNode(document: Document, fk: WrittenForeignKey): Node {
     referencedTable: { references },
     // Written with the referenced table, in `references`.
     referencedColumns: {},
-    onDelete: fk.onDelete === 'no action' ? {} : { onDelete: fk.onDelete },
+    onDelete: fk.onDelete === 'no action' ? {} : { onDelete: writtenOnDelete(fk) },
+    // Written with the rule, in `onDelete`: `set null (tenant_id)`.
+    onDeleteColumns: {},
     onUpdate: fk.onUpdate === 'no action' ? {} : { onUpdate: fk.onUpdate },
     deferrable: fk.deferrable ? { deferrable: true } : {},
     initiallyDeferred: fk.initiallyDeferred ? { initiallyDeferred: true } : {},
     match: fk.match === 'simple' ? {} : { match: fk.match },
-    validated: fk.validated ? {} : { notValid: true },
+    period: isPeriod(fk) ? { period: true } : {},
+    // A NOT ENFORCED key is never validated: `enforced: false` says it all.
+    validated: fk.validated || !isEnforced(fk) ? {} : { notValid: true },
+    enforced: isEnforced(fk) ? {} : { enforced: false },
   };
   const written = Object.values(fields).flatMap((entry) => Object.entries(entry));
   return document.createNode({ name: fk.name, ...Object.fromEntries(written) });
+}
+
+/** `set null (tenant_id)` when the rule sets only some of the key's columns (PostgreSQL 15+). */
+function writtenOnDelete(fk: WrittenForeignKey): string {
+  const columns = deleteSetColumns(fk);
+  return columns.length > 0 ? `${fk.onDelete} (${columns.join(', ')})` : fk.onDelete;
 }
 
 function flowList(document: Document, items: readonly string[]): Node {

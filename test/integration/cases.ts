@@ -25,6 +25,11 @@ export interface ConformanceCase {
   readonly name: string;
   /** Default: both dialects. */
   readonly dialects?: readonly CaseDialect[];
+  /**
+   * The oldest PostgreSQL (`server_version_num`) the case runs on; on older servers of the version
+   * matrix it is skipped, saying so (PostgreSQL 15: ON DELETE SET NULL (col)).
+   */
+  readonly postgresSince?: number;
   readonly setup: (c: CaseContext) => string;
   readonly spec: (c: CaseContext) => string;
   /** Extra options for plan and apply. */
@@ -568,5 +573,34 @@ tables:
         ['validates-data', 'blocks-writes'],
       ],
     },
+  },
+  {
+    name: 'ON DELETE SET NULL (col) keeps its column list when the key is re-created',
+    dialects: ['postgres'],
+    postgresSince: 150000,
+    setup: (c) => `
+CREATE TABLE ${c.q('authors')} (tenant_id integer NOT NULL, id integer, PRIMARY KEY (tenant_id, id));
+CREATE TABLE ${c.q('posts')} (id integer PRIMARY KEY, tenant_id integer NOT NULL, author_id integer);
+INSERT INTO ${c.q('authors')} VALUES (1, 1);
+INSERT INTO ${c.q('posts')} VALUES (1, 1, 1);
+ALTER TABLE ${c.q('posts')} ADD CONSTRAINT ${c.q('posts_author_fkey')} FOREIGN KEY (tenant_id, author_id) REFERENCES ${c.q('authors')} (tenant_id, id) ON DELETE SET NULL (author_id);
+`,
+    spec: () => `
+version: 1
+tables:
+  posts:
+    foreignKeys:
+      - name: posts_author_fkey
+        columns: [tenant_id, author_id]
+        references: authors(tenant_id, id)
+        onDelete: set null (author_id)
+        onUpdate: cascade
+`,
+    ops: ['drop', 'add'],
+    sql: (c) => [
+      `ALTER TABLE ${tbl(c, 'posts')} DROP CONSTRAINT ${c.q('posts_author_fkey')}`,
+      `ALTER TABLE ${tbl(c, 'posts')} ADD CONSTRAINT ${c.q('posts_author_fkey')} FOREIGN KEY (${c.q('tenant_id')}, ${c.q('author_id')}) REFERENCES ${tbl(c, 'authors')} (${c.q('tenant_id')}, ${c.q('id')}) ON DELETE SET NULL (${c.q('author_id')}) ON UPDATE CASCADE`,
+    ],
+    hazards: [[], ['validates-data', 'blocks-writes', 'enables-cascade', 'blocks-reads']],
   },
 ];

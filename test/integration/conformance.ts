@@ -93,65 +93,71 @@ export function conformance(target: {
     });
 
     const applicable = cases.filter((c) => (c.dialects ?? ['postgres', 'mysql']).includes(target.dialect));
-    it.each(applicable)(
-      '$name',
-      async (testCase) => {
-        const { db, spec, c } = await prepared(
-          dropLater,
-          testCase,
-          target.kind,
-          target.dialect,
-          target.server,
+    // The server's version, read once, for the cases that need a newer PostgreSQL.
+    let serverVersion: Promise<number> | undefined;
+    const versionOf = (): Promise<number> => {
+      serverVersion ??= createDatabase(target.kind, target.server).then(async (db) => {
+        dropLater.push(db);
+        const [row] = await db.query<{ version: number | string }>(
+          "SELECT current_setting('server_version_num')::int AS version",
         );
-        const url = ['--url', db.url];
-        const flags = testCase.flags ?? [];
+        return Number(row?.version ?? 0);
+      });
+      return serverVersion;
+    };
+    it.for<ConformanceCase>(applicable)('$name', { timeout: CASE_TIMEOUT_MS }, async (testCase, { skip }) => {
+      const since = testCase.postgresSince;
+      if (since !== undefined && target.dialect === 'postgres' && (await versionOf()) < since) {
+        skip(`needs PostgreSQL ${Math.floor(since / 10000)}`);
+      }
+      const { db, spec, c } = await prepared(dropLater, testCase, target.kind, target.dialect, target.server);
+      const url = ['--url', db.url];
+      const flags = testCase.flags ?? [];
 
-        const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
-        // A spec that drops every key says so, as a warning; nothing else goes to stderr.
-        expect(
-          planned.stderr.replace(/^fkdiff: warning: [^\n]* declares no foreign keys: [^\n]*\n/m, ''),
-        ).toBe('');
-        expect(planned.code).toBe(0);
-        const { steps } = JSON.parse(planned.stdout) as { steps: readonly PlannedStep[] };
-        expect(steps.map((s) => s.op)).toEqual(forDialect(testCase.ops, target.dialect, 'ops', testCase));
-        expect(steps.map((s) => s.sql)).toEqual(forDialect(testCase.sql, target.dialect, 'sql', testCase)(c));
-        expect(steps.map((s) => s.hazards.map((h) => h.code))).toEqual(
-          forDialect(testCase.hazards, target.dialect, 'hazards', testCase),
-        );
+      const planned = await cli(['plan', spec, ...url, ...flags, '--format', 'json']);
+      // A spec that drops every key says so, as a warning; nothing else goes to stderr.
+      expect(planned.stderr.replace(/^fkdiff: warning: [^\n]* declares no foreign keys: [^\n]*\n/m, '')).toBe(
+        '',
+      );
+      expect(planned.code).toBe(0);
+      const { steps } = JSON.parse(planned.stdout) as { steps: readonly PlannedStep[] };
+      expect(steps.map((s) => s.op)).toEqual(forDialect(testCase.ops, target.dialect, 'ops', testCase));
+      expect(steps.map((s) => s.sql)).toEqual(forDialect(testCase.sql, target.dialect, 'sql', testCase)(c));
+      expect(steps.map((s) => s.hazards.map((h) => h.code))).toEqual(
+        forDialect(testCase.hazards, target.dialect, 'hazards', testCase),
+      );
 
-        const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
-        expect(sql.code).toBe(0);
+      const sql = await cli(['plan', spec, ...url, ...flags, '--format', 'sql']);
+      expect(sql.code).toBe(0);
 
-        const applied = await cli(['apply', spec, ...url, ...flags, '--yes']);
-        expect(
-          applied.stderr.replace(/^fkdiff: warning: [^\n]* declares no foreign keys: [^\n]*\n/m, ''),
-        ).toBe('');
-        expect(applied.code).toBe(0);
+      const applied = await cli(['apply', spec, ...url, ...flags, '--yes']);
+      expect(applied.stderr.replace(/^fkdiff: warning: [^\n]* declares no foreign keys: [^\n]*\n/m, '')).toBe(
+        '',
+      );
+      expect(applied.code).toBe(0);
 
-        // Convergence: the next plan is empty.
-        const again = await cli(['plan', spec, ...url, '--exit-code']);
-        expect(again.stderr).toBe('');
-        expect(again.code).toBe(0);
+      // Convergence: the next plan is empty.
+      const again = await cli(['plan', spec, ...url, '--exit-code']);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
 
-        // pull writes a spec whose plan against the same database is empty.
-        const pulled = await cli(['pull', ...url, '--schema', db.schema]);
-        expect(pulled.code).toBe(0);
-        const pulledSpec = await tempFile('pulled.yaml', pulled.stdout);
-        const fromPull = await cli(['plan', pulledSpec, ...url, '--exit-code']);
-        expect(fromPull.stderr).toBe('');
-        expect(fromPull.code).toBe(0);
+      // pull writes a spec whose plan against the same database is empty.
+      const pulled = await cli(['pull', ...url, '--schema', db.schema]);
+      expect(pulled.code).toBe(0);
+      const pulledSpec = await tempFile('pulled.yaml', pulled.stdout);
+      const fromPull = await cli(['plan', pulledSpec, ...url, '--exit-code']);
+      expect(fromPull.stderr).toBe('');
+      expect(fromPull.code).toBe(0);
 
-        // The printed SQL, run by the database's own client, gives what apply gave.
-        // MySQL scripts name the database; the twin gets the same script with its own names.
-        const twin = await prepared(dropLater, testCase, target.kind, target.dialect, target.server);
-        const script = sql.stdout
-          .replaceAll(db.otherSchema, twin.db.otherSchema)
-          .replaceAll(db.schema, twin.db.schema);
-        await runScript(twin.db, script);
-        const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
-        expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));
-      },
-      CASE_TIMEOUT_MS,
-    );
+      // The printed SQL, run by the database's own client, gives what apply gave.
+      // MySQL scripts name the database; the twin gets the same script with its own names.
+      const twin = await prepared(dropLater, testCase, target.kind, target.dialect, target.server);
+      const script = sql.stdout
+        .replaceAll(db.otherSchema, twin.db.otherSchema)
+        .replaceAll(db.schema, twin.db.schema);
+      await runScript(twin.db, script);
+      const twinPulled = await cli(['pull', '--url', twin.db.url, '--schema', twin.db.schema]);
+      expect(normalized(twinPulled.stdout, twin.db)).toBe(normalized(pulled.stdout, db));
+    });
   });
 }

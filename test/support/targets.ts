@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { inject } from 'vitest';
@@ -105,7 +106,7 @@ async function pgliteDatabase(): Promise<TestDatabase> {
     schema: 'public',
     otherSchema: 'billing',
     async run(sql) {
-      const db = await PGlite.create(directory);
+      const db = await PGlite.create(directory, { extensions: { btree_gist } });
       try {
         await db.exec(sql);
       } finally {
@@ -113,7 +114,7 @@ async function pgliteDatabase(): Promise<TestDatabase> {
       }
     },
     async query<Row>(sql: string) {
-      const db = await PGlite.create(directory);
+      const db = await PGlite.create(directory, { extensions: { btree_gist } });
       try {
         return (await db.query<Row>(sql)).rows;
       } finally {

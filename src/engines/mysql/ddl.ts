@@ -46,6 +46,10 @@ export function definitionSql(fk: ForeignKey): string {
     deferrable: '',
     initiallyDeferred: '',
     validated: '',
+    // PostgreSQL's newer attributes: the spec refuses them on this engine too.
+    onDeleteColumns: '',
+    period: '',
+    enforced: '',
   });
 }
 

@@ -35,6 +35,8 @@ export const mysqlEngine: Engine = {
     // columns, unique or not. MySQL 8.4 refuses non-unique or partial keys by default
     // (restrict_fk_on_non_standard_key=ON): the server then reports it when the step runs.
     referencedKey: 'leading-index',
+    notValidOnPartitionedSince: undefined,
+    newerAttributesSince: undefined,
   },
   url: urlRules,
   sequelizeOptions,

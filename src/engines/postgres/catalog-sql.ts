@@ -3,8 +3,26 @@
  * in a single round trip. Names come back as text and key columns in key order.
  */
 
-/** Foreign keys, without the per-partition clones of a key declared on a partitioned table. */
-export const FOREIGN_KEYS_SQL = `
+/** The server's version as a number (`180004`): which catalog columns the key query may read. */
+export const SERVER_VERSION_SQL = "SELECT current_setting('server_version_num')::int AS version";
+
+/**
+ * Foreign keys, without the per-partition clones of a key declared on a partitioned table. The
+ * newer attributes are read where the server has their columns (`server_version_num`): the
+ * columns SET NULL / SET DEFAULT sets (confdelsetcols, 15), PERIOD (conperiod, 18) and
+ * enforcement (conenforced, 18); older servers report the defaults.
+ */
+export function foreignKeysSql(serverVersion: number): string {
+  const deleteSetColumns =
+    serverVersion >= 150000
+      ? `ARRAY(SELECT a.attname::text
+               FROM unnest(con.confdelsetcols) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+              ORDER BY k.ord)`
+      : 'ARRAY[]::text[]';
+  const period = serverVersion >= 180000 ? 'con.conperiod' : 'false';
+  const enforced = serverVersion >= 180000 ? 'con.conenforced' : 'true';
+  return `
 SELECT n.nspname::text AS schema,
        c.relname::text AS table,
        con.conname::text AS name,
@@ -23,7 +41,10 @@ SELECT n.nspname::text AS schema,
        con.confmatchtype::text AS match,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,
-       con.convalidated AS validated
+       con.convalidated AS validated,
+       ${deleteSetColumns} AS delete_set_columns,
+       ${period} AS period,
+       ${enforced} AS enforced
   FROM pg_catalog.pg_constraint con
   JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -32,6 +53,7 @@ SELECT n.nspname::text AS schema,
  WHERE con.contype = 'f'
    AND con.conparentid = 0
    AND n.nspname = ANY($1::text[])`;
+}
 
 /** Columns of ordinary and partitioned tables, with the parent of a partition. */
 export const COLUMNS_SQL = `
@@ -76,7 +98,10 @@ SELECT n.nspname::text AS schema,
    AND c.relkind IN ('r', 'p')
    AND n.nspname = ANY($1::text[])`;
 
-/** Constraints that share the per-table namespace with the managed keys: other kinds, and clones. */
+/**
+ * Constraints that share the per-table namespace with the managed keys: other kinds (on 18 also
+ * the NOT NULL constraints, contype 'n'), and clones.
+ */
 export const OTHER_CONSTRAINTS_SQL = `
 SELECT n.nspname::text AS schema,
        c.relname::text AS table,

@@ -1,6 +1,7 @@
 /** PostgreSQL's DDL: one statement per step, every identifier through `quoteIdentifier`. */
 import type { ScriptFraming } from '../engine.js';
 import type { ForeignKey, TableRef } from '../../model/catalog.js';
+import { deleteSetColumns, isEnforced, isPeriod } from '../../model/catalog.js';
 import type { StepAction } from '../../model/plan.js';
 import { actionClause, definitionFromClauses, joinSql } from '../common-sql.js';
 
@@ -13,8 +14,18 @@ export function quoteTable(ref: TableRef): string {
   return `${quoteIdentifier(ref.schema)}.${quoteIdentifier(ref.name)}`;
 }
 
-function columnList(columns: readonly string[]): string {
-  return `(${columns.map(quoteIdentifier).join(', ')})`;
+function columnList(columns: readonly string[], period = false): string {
+  const quoted = columns.map(quoteIdentifier);
+  const last = quoted.length - 1;
+  return `(${quoted.map((column, i) => (period && i === last ? `PERIOD ${column}` : column)).join(', ')})`;
+}
+
+/** `ON DELETE SET NULL (tenant_id)` (PostgreSQL 15+) when the rule names some of the key's columns. */
+function onDeleteClause(fk: ForeignKey): string {
+  const clause = actionClause('DELETE', fk.onDelete);
+  const columns = deleteSetColumns(fk);
+  const setsColumns = fk.onDelete === 'set null' || fk.onDelete === 'set default';
+  return setsColumns && columns.length > 0 ? `${clause} ${columnList(columns)}` : clause;
 }
 
 function deferrabilitySql(deferrable: boolean, initiallyDeferred: boolean): string {
@@ -24,15 +35,20 @@ function deferrabilitySql(deferrable: boolean, initiallyDeferred: boolean): stri
 
 export function definitionSql(fk: ForeignKey): string {
   return definitionFromClauses({
-    columns: `FOREIGN KEY ${columnList(fk.columns)}`,
+    columns: `FOREIGN KEY ${columnList(fk.columns, isPeriod(fk))}`,
     referencedTable: `REFERENCES ${quoteTable(fk.referencedTable)}`,
-    referencedColumns: columnList(fk.referencedColumns),
+    referencedColumns: columnList(fk.referencedColumns, isPeriod(fk)),
+    // PERIOD is written in both column lists.
+    period: '',
     match: fk.match === 'full' ? 'MATCH FULL' : '',
-    onDelete: actionClause('DELETE', fk.onDelete),
+    onDelete: onDeleteClause(fk),
+    // Part of the ON DELETE clause.
+    onDeleteColumns: '',
     onUpdate: actionClause('UPDATE', fk.onUpdate),
     deferrable: fk.deferrable ? deferrabilitySql(true, fk.initiallyDeferred) : '',
     // Part of the DEFERRABLE clause.
     initiallyDeferred: '',
+    enforced: isEnforced(fk) ? '' : 'NOT ENFORCED',
     // NOT VALID belongs to the ADD statement, not to the definition.
     validated: '',
   });
@@ -52,12 +68,23 @@ export function stepSql(step: StepAction): string {
     case 'alter':
       return alterTable(
         step.fk,
-        `ALTER CONSTRAINT ${constraint} ${deferrabilitySql(step.deferrable, step.initiallyDeferred)}`,
+        `ALTER CONSTRAINT ${constraint} ${
+          step.enforced === undefined
+            ? deferrabilitySql(step.deferrable, step.initiallyDeferred)
+            : step.enforced
+              ? 'ENFORCED'
+              : 'NOT ENFORCED'
+        }`,
       );
     case 'add':
       return alterTable(
         step.fk,
-        joinSql([`ADD CONSTRAINT ${constraint}`, definitionSql(step.fk), step.notValid ? 'NOT VALID' : '']),
+        // A NOT ENFORCED key is never checked: NOT VALID would add nothing.
+        joinSql([
+          `ADD CONSTRAINT ${constraint}`,
+          definitionSql(step.fk),
+          step.notValid && isEnforced(step.fk) ? 'NOT VALID' : '',
+        ]),
       );
     case 'validate':
       return alterTable(step.fk, `VALIDATE CONSTRAINT ${constraint}`);

@@ -24,6 +24,8 @@ export const postgresEngine: Engine = {
     maxIdentifierLength: 63,
     identifierUnit: 'bytes',
     referencedKey: 'unique',
+    notValidOnPartitionedSince: 180000,
+    newerAttributesSince: { onDeleteColumns: 150000, enforced: 180000, period: 180000 },
   },
   url: urlRules,
   sequelizeOptions,

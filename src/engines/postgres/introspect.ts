@@ -1,8 +1,20 @@
 import { groupBy } from '../../collections.js';
 import type { Session } from '../engine.js';
-import { COLUMNS_SQL, FOREIGN_KEYS_SQL, OTHER_CONSTRAINTS_SQL, UNIQUE_KEYS_SQL } from './catalog-sql.js';
+import {
+  COLUMNS_SQL,
+  foreignKeysSql,
+  OTHER_CONSTRAINTS_SQL,
+  SERVER_VERSION_SQL,
+  UNIQUE_KEYS_SQL,
+} from './catalog-sql.js';
 import type { Catalog, ForeignKey, Index, MatchType, ReferentialAction, Table } from '../../model/catalog.js';
-import { compareForeignKeys, compareStrings, compareTables, tableKey } from '../../model/catalog.js';
+import {
+  compareForeignKeys,
+  compareStrings,
+  compareTables,
+  newerAttributes,
+  tableKey,
+} from '../../model/catalog.js';
 import { FkdiffError } from '../../errors.js';
 import { keyLabel } from '../../labels.js';
 
@@ -20,6 +32,9 @@ interface ForeignKeyRow {
   deferrable: boolean;
   deferred: boolean;
   validated: boolean;
+  delete_set_columns: string[];
+  period: boolean;
+  enforced: boolean;
 }
 
 interface ColumnRow {
@@ -84,6 +99,11 @@ function toForeignKey(row: ForeignKeyRow): ForeignKey {
     deferrable: row.deferrable,
     initiallyDeferred: row.deferred,
     validated: row.validated,
+    ...newerAttributes({
+      enforced: row.enforced,
+      period: row.period,
+      onDeleteColumns: row.delete_set_columns,
+    }),
   };
 }
 
@@ -138,12 +158,15 @@ export async function introspectPostgres(
   tableSchemas: readonly string[],
 ): Promise<Catalog> {
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort();
-  const fkRows = await session.select<ForeignKeyRow>(FOREIGN_KEYS_SQL, [[...schemas]]);
+  const [versionRow] = await session.select<{ version: number | string }>(SERVER_VERSION_SQL);
+  const serverVersion = Number(versionRow?.version ?? 0);
+  const fkRows = await session.select<ForeignKeyRow>(foreignKeysSql(serverVersion), [[...schemas]]);
   const columnRows = await session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]);
   const keyRows = await session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]);
   const nameRows = await session.select<NameRow>(OTHER_CONSTRAINTS_SQL, [[...schemas]]);
   return {
     dialect: 'postgres',
+    serverVersion,
     schemas: [...schemas],
     tables: toTables(columnRows, keyRows, nameRows),
     foreignKeys: fkRows.map(toForeignKey).sort(compareForeignKeys),

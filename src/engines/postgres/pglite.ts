@@ -25,11 +25,14 @@ export const pgliteTransport: EmbeddedTransport = {
       });
     }
     // Loaded only when asked for: most runs connect to a server.
-    const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    const [{ PGlite }, { PGLiteSocketServer }, { btree_gist }] = await Promise.all([
       import('@electric-sql/pglite'),
       import('@electric-sql/pglite-socket'),
+      import('@electric-sql/pglite/contrib/btree_gist'),
     ]);
-    const db = await PGlite.create(directory);
+    // btree_gist is what temporal keys (PostgreSQL 18 WITHOUT OVERLAPS / PERIOD) on scalar columns
+    // need; a database that created it cannot be read without it. Loading it costs no measurable time.
+    const db = await PGlite.create(directory, { extensions: { btree_gist } });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
     const [host, port] = server.getServerConn().split(':');
