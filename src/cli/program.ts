@@ -36,7 +36,7 @@ import {
   type ReviewCommandOptions,
 } from './review-command.js';
 import { settingHint } from './flags.js';
-import { confirm, useColor, type Io } from './io.js';
+import { confirm, printable, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
@@ -78,7 +78,7 @@ export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
 /** `fkdiff: warning: …` on stderr, one line each. */
 function warn(io: Io, warnings: readonly string[]): void {
-  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${escapeUnsafe(warning)}\n`);
+  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${printable(warning)}\n`);
 }
 
 async function withConnection<T>(

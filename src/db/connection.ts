@@ -3,7 +3,8 @@ import type { Engine, ServerSettings, Session } from '../engines/engine.js';
 import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
 import { escapeUnsafe } from '../render/display.js';
-import { parseTarget, redactUrls, type Target } from './url.js';
+import { redactSecrets } from './redact.js';
+import { parseTarget, type Target } from './url.js';
 
 export type { Session } from '../engines/engine.js';
 
@@ -95,9 +96,9 @@ export function driverMessage(error: unknown): string {
     const text = message !== '' ? message : typeof code === 'string' ? code : error.name;
     // PostgreSQL's DETAIL names the row at fault: `Key (team_id)=(42) is not present in table "teams".`
     const detail = (original as { detail?: unknown } | undefined)?.detail;
-    return redactUrls(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
+    return redactSecrets(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
   }
-  return redactUrls(String(error));
+  return redactSecrets(String(error));
 }
 
 /** The session's current schema and the server's version, or CONNECTION_FAILED. */
@@ -172,7 +173,7 @@ export async function connectSequelize(sequelize: Sequelize): Promise<Connection
       `Sequelize dialect ${escapeUnsafe(dialect)} is not supported: use ${servedDialects()}`,
     );
   }
-  const display = redactUrls(instanceDisplay(sequelize));
+  const display = redactSecrets(instanceDisplay(sequelize));
   try {
     return await connectionOn(sequelize, engine, display, () => Promise.resolve());
   } catch (error) {

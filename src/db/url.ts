@@ -1,6 +1,7 @@
 import type { Engine, ServerSettings } from '../engines/engine.js';
 import { embeddedEngineFor, engineForScheme, urlForms } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
+import { redactSecrets } from './redact.js';
 
 /** Where to connect, parsed from a database URL. */
 export type Target =
@@ -17,11 +18,6 @@ export type Target =
       readonly location: string | undefined;
       readonly display: string;
     };
-
-/** Removes the password from anything that looks like a URL in `text`. */
-export function redactUrls(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
-}
 
 function embeddedTarget(url: string, engine: Engine): Target | undefined {
   const { embedded } = engine;
@@ -41,7 +37,7 @@ export function parseTarget(url: string | undefined): Target {
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new FkdiffError('URL_INVALID', `invalid database URL ${redactUrls(url)}`, { cause: error });
+    throw new FkdiffError('URL_INVALID', `invalid database URL ${redactSecrets(url)}`, { cause: error });
   }
   const engine = engineForScheme(parsed.protocol);
   if (engine === undefined) {
@@ -51,7 +47,7 @@ export function parseTarget(url: string | undefined): Target {
     try {
       return decodeURIComponent(part);
     } catch (error) {
-      throw new FkdiffError('URL_INVALID', `invalid ${what} encoding in ${redactUrls(url)}`, {
+      throw new FkdiffError('URL_INVALID', `invalid ${what} encoding in ${redactSecrets(url)}`, {
         cause: error,
       });
     }

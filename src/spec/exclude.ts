@@ -84,9 +84,7 @@ export function compileExclude(patterns: readonly string[]): TableMatcher {
     return result.value;
   });
   return (table) =>
-    compiled.some(
-      ({ schema, name }) => (schema === undefined || schema(table.schema)) && name(table.name),
-    );
+    compiled.some(({ schema, name }) => (schema === undefined || schema(table.schema)) && name(table.name));
 }
 
 export function isExcluded(patterns: readonly string[], table: TableRef): boolean {
