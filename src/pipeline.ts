@@ -9,7 +9,7 @@ import { checkData } from './checks/data-check.js';
 import { partitionProblems } from './checks/partitions.js';
 import { preflight } from './checks/preflight.js';
 import { driverMessage, type Connection } from './db/connection.js';
-import { withApplyLock } from './db/locks.js';
+import { withApplyLock, type LockWait } from './db/locks.js';
 import { diff } from './diff/diff.js';
 import { normalizedRules } from './engines/engine.js';
 import type { Engine } from './engines/engine.js';
@@ -334,6 +334,8 @@ export interface ApplySpecOptions extends MakePlanOptions {
   /** Asked before a non-empty plan runs; false cancels (APPLY_REFUSED). Absent: no question. */
   readonly confirm?: (result: PlanResult) => Promise<boolean>;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /** Told when another apply holds the lock, before waiting for it; the plan is made after. */
+  readonly onLockWait?: (wait: LockWait) => void;
 }
 
 export interface ApplyOutcome {
@@ -378,28 +380,33 @@ export function applySpec(
   raw: SpecInput,
   options: ApplySpecOptions,
 ): Promise<ApplyOutcome> {
-  return withApplyLock(connection, options.lockWaitMs, async () => {
-    const result = await makePlan(connection, raw, {
-      ...options,
-      online: options.savedPlan?.online ?? options.online,
-    });
-    const { plan } = result;
-    if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
-    options.onPlan?.(result);
-    refuseDataProblems(result);
-    if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
-    refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
-    if (options.confirm !== undefined && !(await options.confirm(result))) {
-      throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
-    }
-    const started = Date.now();
-    const applied = await applySteps(connection, plan, {
-      lockTimeoutMs: options.lockTimeoutMs,
-      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-    });
-    await verify(connection, raw);
-    return { result, applied, elapsedMs: Date.now() - started };
-  });
+  return withApplyLock(
+    connection,
+    options.lockWaitMs,
+    async () => {
+      const result = await makePlan(connection, raw, {
+        ...options,
+        online: options.savedPlan?.online ?? options.online,
+      });
+      const { plan } = result;
+      if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
+      options.onPlan?.(result);
+      refuseDataProblems(result);
+      if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
+      refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
+      if (options.confirm !== undefined && !(await options.confirm(result))) {
+        throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
+      }
+      const started = Date.now();
+      const applied = await applySteps(connection, plan, {
+        lockTimeoutMs: options.lockTimeoutMs,
+        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      });
+      await verify(connection, raw);
+      return { result, applied, elapsedMs: Date.now() - started };
+    },
+    options.onLockWait,
+  );
 }
 
 export interface ReviewOptions {

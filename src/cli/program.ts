@@ -36,6 +36,7 @@ import {
   type ReviewCommandOptions,
 } from './review-command.js';
 import { settingHint } from './flags.js';
+import type { LockWait } from '../db/locks.js';
 import { confirm, printable, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
 
@@ -235,6 +236,18 @@ function progress(io: Io): (event: ApplyEvent) => void {
   };
 }
 
+/** Another apply holds the lock: say whose and how long this one waits, then plan when it ends. */
+function lockWaitNotice(io: Io): (wait: LockWait) => void {
+  return (wait) => {
+    const holder = wait.holder === undefined ? '' : ` (${wait.holder})`;
+    io.stdout.write(
+      printable(
+        `Another fkdiff apply holds the lock "${wait.lock}"${holder}: waiting up to ${wait.waitMs} ms, then planning against what it leaves.`,
+      ) + '\n',
+    );
+  };
+}
+
 /** `--yes`, or a person at the terminal who says yes; without a terminal, no. */
 function confirmation(
   options: ApplyCommandOptions,
@@ -269,6 +282,7 @@ async function applyCommand(
     options.url ?? io.env.DATABASE_URL,
     async (connection, raw) => {
       const outcome = await applySpec(connection, raw, {
+        onLockWait: lockWaitNotice(io),
         online: options.online ?? false,
         checkData: options.checkData,
         lockTimeoutMs,
@@ -447,7 +461,11 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(unconstrainedOption())
     .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
-    .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
+    .option(
+      '--lock-wait <duration>',
+      'longest wait for another fkdiff apply to the database to finish',
+      '30s',
+    )
     .addOption(checkDataOption())
     .addOption(denyHazardsOption())
     .option('--create', 'pglite:<directory>: make a new database there if there is none')

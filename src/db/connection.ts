@@ -14,10 +14,17 @@ export interface Connection extends Session {
   readonly display: string;
   /** PostgreSQL current_schema(), MySQL the URL's database. */
   readonly defaultSchema: string;
+  /** The database connected to (PostgreSQL current_database(), MySQL the URL's). */
+  readonly database: string;
   readonly serverVersion: string;
   /** The product as users name it: PostgreSQL, MySQL, MariaDB. */
   readonly product: string;
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one session that stays checked out of the pool until it ends (the apply lock's);
+   * undefined where the database is this process's alone (embedded).
+   */
+  readonly dedicated: (<T>(work: (session: Session) => Promise<T>) => Promise<T>) | undefined;
   close(): Promise<void>;
 }
 
@@ -31,7 +38,13 @@ interface Endpoint {
   readonly stop: () => Promise<void>;
 }
 
-function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number): Sequelize {
+/**
+ * A server connection takes two sessions at most: the apply lock's, held for the whole apply, and
+ * the one the work runs on. PGlite serves one session at a time.
+ */
+const POOL_MAX: Readonly<Record<Target['kind'], number>> = { server: 2, embedded: 1 };
+
+function sequelizeFor(engine: Engine, settings: ServerSettings, kind: Target['kind']): Sequelize {
   return new Sequelize({
     ...engine.sequelizeOptions(settings, CONNECT_TIMEOUT_MS),
     host: settings.host,
@@ -40,21 +53,21 @@ function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number):
     password: settings.password,
     database: settings.database,
     logging: false,
-    pool: { max: 1, min: 0, idle: idleMs },
+    pool: { max: POOL_MAX[kind], min: 0, idle: IDLE_MS[kind] },
   });
 }
 
 async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
   switch (target.kind) {
     case 'server': {
-      const sequelize = sequelizeFor(target.engine, target, IDLE_MS.server);
+      const sequelize = sequelizeFor(target.engine, target, 'server');
       return { sequelize, stop: () => sequelize.close() };
     }
     case 'embedded': {
       const transport = target.engine.embedded;
       if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
       const served = await transport.open(target.location, { create: options.create ?? true });
-      const sequelize = sequelizeFor(target.engine, served.settings, IDLE_MS.embedded);
+      const sequelize = sequelizeFor(target.engine, served.settings, 'embedded');
       return {
         sequelize,
         stop: async () => {
@@ -107,9 +120,12 @@ async function connectionOn(
   engine: Engine,
   display: string,
   close: () => Promise<void>,
+  shared: boolean,
 ): Promise<Connection> {
   const base = sessionOn(sequelize, undefined);
-  const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);
+  const [info] = await base.select<{ schema: string | null; database: string | null; version: string }>(
+    engine.session.infoSql,
+  );
   const defaultSchema = info?.schema;
   if (defaultSchema === undefined || defaultSchema === null || defaultSchema === '') {
     throw new FkdiffError('CONNECTION_FAILED', `${display}: the connection has no current schema`);
@@ -119,9 +135,14 @@ async function connectionOn(
     engine,
     display,
     defaultSchema,
+    database: info?.database ?? defaultSchema,
     serverVersion: info?.version ?? '',
     product: engine.productName(info?.version ?? ''),
     transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
+    // A transaction keeps its connection checked out: the pool can neither lend nor close it.
+    dedicated: shared
+      ? (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction)))
+      : undefined,
     close,
   };
 }
@@ -143,7 +164,13 @@ export async function connect(url: string | undefined, options: ConnectOptions =
   let endpoint: Endpoint | undefined;
   try {
     endpoint = await openEndpoint(target, options);
-    return await connectionOn(endpoint.sequelize, target.engine, target.display, endpoint.stop);
+    return await connectionOn(
+      endpoint.sequelize,
+      target.engine,
+      target.display,
+      endpoint.stop,
+      target.kind === 'server',
+    );
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);
     throw connectionFailed(target.display, error);
@@ -164,6 +191,17 @@ function instanceDisplay(sequelize: Sequelize): string {
 const servedDialects = (): string =>
   ENGINE_NAMES.flatMap((name) => engineFor(name).sequelize.dialects).join(', ');
 
+/** The apply lock holds one session for the whole apply; the work needs another. */
+function refuseOneConnectionPool(sequelize: Sequelize, display: string): void {
+  const max = sequelize.config.pool?.max;
+  if (max !== undefined && max < 2) {
+    throw new FkdiffError(
+      'CONNECTION_FAILED',
+      `${display}: fkdiff needs a pool of at least 2 connections (pool.max), one for the apply lock`,
+    );
+  }
+}
+
 export async function connectSequelize(sequelize: Sequelize): Promise<Connection> {
   const dialect = sequelize.getDialect();
   const engine = engineForSequelizeDialect(dialect);
@@ -175,7 +213,8 @@ export async function connectSequelize(sequelize: Sequelize): Promise<Connection
   }
   const display = redactSecrets(instanceDisplay(sequelize));
   try {
-    return await connectionOn(sequelize, engine, display, () => Promise.resolve());
+    refuseOneConnectionPool(sequelize, display);
+    return await connectionOn(sequelize, engine, display, () => Promise.resolve(), true);
   } catch (error) {
     throw connectionFailed(display, error);
   }

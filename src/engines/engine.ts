@@ -100,27 +100,29 @@ export interface EmbeddedTransport {
 
 /** How a session of this engine behaves: its current schema, lock waits, the apply lock. */
 export interface SessionRules {
-  /** One row: `schema` (the default schema, or NULL) and `version`. */
+  /** One row: `schema` (the default schema, or NULL), `database` and `version`. */
   readonly infoSql: string;
   /** Bounds how long a statement waits for a table lock; bind `$1` = `lockTimeoutValue(ms)`. */
   readonly lockTimeoutSql: string;
   lockTimeoutValue(milliseconds: number): string | number;
   /** Whether a driver error says a lock wait timed out. */
   isLockTimeout(error: unknown): boolean;
-  /**
-   * A named lock held for the whole apply, where DDL commits statement by statement and two
-   * applies must never interleave; undefined where the engine needs none.
-   */
-  readonly applyLock:
-    | {
-        /** Binds `$1` name, `$2` seconds to wait; one row, `acquired` (1 taken). */
-        readonly acquireSql: string;
-        /** Binds `$1` name. */
-        readonly releaseSql: string;
-        /** The lock's name for a database, within the server's limit. */
-        name(database: string): string;
-      }
-    | undefined;
+  /** The lock that keeps two applies to one database apart, from before planning to after verifying. */
+  readonly applyLock: ApplyLockRules;
+}
+
+/**
+ * A named lock held on one dedicated session for a whole apply (PostgreSQL: an advisory lock of the
+ * session's transaction; MySQL: GET_LOCK). Deploy scripts can take or look for the same lock.
+ */
+export interface ApplyLockRules {
+  /** The lock's name for a database, within the server's limit. */
+  name(database: string): string;
+  /** Takes the lock on `session`, waiting up to `waitMs` (0: only if free now); false when another holds it. */
+  acquire(session: Session, name: string, waitMs: number): Promise<boolean>;
+  release(session: Session, name: string): Promise<void>;
+  /** Who holds the lock, in words (`pid 42, app@10.0.0.7`); undefined when the server does not say. */
+  holder(session: Session, name: string): Promise<string | undefined>;
 }
 
 /** Where the engine takes part in planning beyond SQL text (InnoDB's implicit indexes). */

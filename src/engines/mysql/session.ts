@@ -1,10 +1,11 @@
 /** How fkdiff connects to MySQL and MariaDB and how their sessions behave. */
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import type { ApplyLockRules, SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
 import {
   ACQUIRE_LOCK_SQL,
   applyLockName,
   CURRENT_DATABASE_SQL,
+  LOCK_HOLDER_SQL,
   RELEASE_LOCK_SQL,
   SET_LOCK_WAIT_TIMEOUT_SQL,
 } from './catalog-sql.js';
@@ -31,6 +32,32 @@ export function lockWaitSeconds(milliseconds: number): number {
 /** ER_LOCK_WAIT_TIMEOUT (1205): lock_wait_timeout or innodb_lock_wait_timeout ran out. */
 const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
 
+/**
+ * GET_LOCK is held by the session until RELEASE_LOCK or until its connection closes: the pipeline
+ * holds it on a connection the pool never hands out nor closes while the apply runs.
+ */
+const applyLock: ApplyLockRules = {
+  name: applyLockName,
+  async acquire(session, name, waitMs) {
+    const [row] = await session.select<{ acquired: number | string | null }>(ACQUIRE_LOCK_SQL, [
+      name,
+      Math.ceil(Math.max(0, waitMs) / 1000),
+    ]);
+    return Number(row?.acquired) === 1;
+  },
+  async release(session, name) {
+    await session.select(RELEASE_LOCK_SQL, [name]);
+  },
+  async holder(session, name) {
+    const [row] = await session.select<{ pid: number; who: string; seconds: number | null }>(
+      LOCK_HOLDER_SQL,
+      [name],
+    );
+    if (row === undefined) return undefined;
+    return `connection ${row.pid}, ${row.who}${row.seconds === null ? '' : `, ${row.seconds} s in its current state`}`;
+  },
+};
+
 export const sessionRules: SessionRules = {
   infoSql: CURRENT_DATABASE_SQL,
   lockTimeoutSql: SET_LOCK_WAIT_TIMEOUT_SQL,
@@ -39,8 +66,7 @@ export const sessionRules: SessionRules = {
     const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
     return original?.errno === LOCK_WAIT_TIMEOUT_ERRNO || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
   },
-  // DDL commits statement by statement: two applies must never interleave.
-  applyLock: { acquireSql: ACQUIRE_LOCK_SQL, releaseSql: RELEASE_LOCK_SQL, name: applyLockName },
+  applyLock,
 };
 
 export function sequelizeOptions(_settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
