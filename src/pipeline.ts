@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Sequelize } from 'sequelize';
+import { afterFault } from './apply/after-fault.js';
 import { applySteps, type ApplyEvent, type ApplyResult } from './apply/apply.js';
 import { checkData } from './checks/data-check.js';
 import { partitionProblems } from './checks/partitions.js';
@@ -401,6 +402,11 @@ export function applySpec(
       const applied = await applySteps(connection, plan, {
         lockTimeoutMs: options.lockTimeoutMs,
         ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      }).catch(async (error: unknown) => {
+        // Still under the apply lock: nobody else changes the keys while they are read again.
+        const replan = async (): Promise<Plan> =>
+          (await makePlan(connection, raw, { ...options, online: plan.online, checkData: false })).plan;
+        throw await afterFault(connection, plan, error, replan);
       });
       await verify(connection, raw);
       return { result, applied, elapsedMs: Date.now() - started };

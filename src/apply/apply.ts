@@ -37,6 +37,25 @@ function stepFailure(
   });
 }
 
+/**
+ * The connection was lost (or stalled) while step `step` ran or its transaction committed: whether
+ * it, or its commit, took effect is unknown until the catalog is read again.
+ */
+export class ConnectionLost extends Error {
+  constructor(
+    readonly step: number,
+    override readonly cause: unknown,
+  ) {
+    super(driverMessage(cause));
+  }
+}
+
+/** The error as the caller sees it: a known failure, or a lost connection whose outcome is unknown. */
+function failure(connection: Connection, index: number, error: unknown, known: () => FkdiffError): Error {
+  if (error instanceof FkdiffError) return error;
+  return connection.engine.session.isServerError(error) ? known() : new ConnectionLost(index, error);
+}
+
 /** `step 3 was` / `steps 1–3 were`. */
 function range(from: number, to: number): string {
   return from === to ? `step ${from} was` : `steps ${from}–${to} were`;
@@ -70,7 +89,9 @@ async function applyTransactional(
         applied === 0
           ? 'It was rolled back: the database is unchanged.'
           : `Its transaction was rolled back; ${range(1, applied)} already committed: run apply again to finish.`;
-      throw stepFailure(connection, plan, current, error, committed);
+      throw failure(connection, current, error, () =>
+        stepFailure(connection, plan, current, error, committed),
+      );
     }
     applied += indexes.length;
     options.onEvent?.({ kind: 'commit', transaction, applied });
@@ -94,12 +115,14 @@ async function applyOneByOne(
         await connection.execute(step.sql);
       } catch (error) {
         const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
-        throw stepFailure(
-          connection,
-          plan,
-          index,
-          error,
-          `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
+        throw failure(connection, index, error, () =>
+          stepFailure(
+            connection,
+            plan,
+            index,
+            error,
+            `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
+          ),
         );
       }
       options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });

@@ -107,6 +107,11 @@ export interface SessionRules {
   lockTimeoutValue(milliseconds: number): string | number;
   /** Whether a driver error says a lock wait timed out. */
   isLockTimeout(error: unknown): boolean;
+  /**
+   * Whether the server itself reported the error (a SQLSTATE), so that what happened is known;
+   * false for a lost or stalled connection, after which only the catalog can say what was applied.
+   */
+  isServerError(error: unknown): boolean;
   /** The lock that keeps two applies to one database apart, from before planning to after verifying. */
   readonly applyLock: ApplyLockRules;
 }

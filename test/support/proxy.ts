@@ -33,6 +33,7 @@ export function faultProxy(target: string, options: ProxyOptions): Promise<Fault
     const upstream = connectTcp(Number(upstreamUrl.port || defaultPort), upstreamUrl.hostname);
     sockets.add(client).add(upstream);
     let stalled = false;
+    let answered = true;
     const drop = (): void => {
       client.destroy();
       upstream.destroy();
@@ -50,6 +51,8 @@ export function faultProxy(target: string, options: ProxyOptions): Promise<Fault
           drop();
           break;
         case 'drop-after':
+          // The server gets the packet; its answer never reaches the client.
+          answered = false;
           upstream.write(chunk, () => setTimeout(drop, 200));
           break;
         case 'stall':
@@ -58,7 +61,7 @@ export function faultProxy(target: string, options: ProxyOptions): Promise<Fault
       }
     });
     upstream.on('data', (chunk: Buffer) => {
-      if (!stalled) client.write(chunk);
+      if (!stalled && answered) client.write(chunk);
     });
     for (const socket of [client, upstream]) {
       socket.on('error', drop);

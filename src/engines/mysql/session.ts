@@ -66,6 +66,11 @@ export const sessionRules: SessionRules = {
     const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
     return original?.errno === LOCK_WAIT_TIMEOUT_ERRNO || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
   },
+  // The server's errors carry a SQLSTATE and leave the connection usable; a lost one is fatal.
+  isServerError: (error) => {
+    const original = (error as { original?: { sqlState?: unknown; fatal?: unknown } } | undefined)?.original;
+    return typeof original?.sqlState === 'string' && original.fatal !== true;
+  },
   applyLock,
 };
 

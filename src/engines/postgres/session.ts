@@ -62,6 +62,11 @@ export const sessionRules: SessionRules = {
   lockTimeoutSql: SET_LOCK_TIMEOUT_SQL,
   lockTimeoutValue: (milliseconds) => `${milliseconds}ms`,
   isLockTimeout,
+  // The server's errors carry a severity and a SQLSTATE; a lost socket carries neither.
+  isServerError: (error) => {
+    const original = (error as { original?: { code?: unknown; severity?: unknown } } | undefined)?.original;
+    return typeof original?.severity === 'string' && /^[0-9A-Z]{5}$/u.test(String(original.code));
+  },
   applyLock,
 };
 
