@@ -22,6 +22,7 @@ import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from 
 import type { HazardCode, Plan } from './model/plan.js';
 import { modelsSpec } from './models/index.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
+import { savedPlanDifference, savedSteps } from './planfile/compare.js';
 import type { SavedPlan } from './planfile/read.js';
 import { keyGraph, type KeyGraph } from './graph/graph.js';
 import { displayName } from './render/display.js';
@@ -346,14 +347,11 @@ export interface ApplyOutcome {
 }
 
 function refuseStale(saved: SavedPlan, plan: Plan): void {
-  const same =
-    saved.dialect === plan.dialect &&
-    saved.fingerprint === plan.fingerprint &&
-    saved.statements.join('\n') === plan.steps.map((step) => step.sql).join('\n');
-  if (!same) {
+  const difference = savedPlanDifference(saved, plan);
+  if (difference !== undefined) {
     throw new FkdiffError(
       'PLAN_STALE',
-      `${saved.file} no longer matches: the database or the spec changed since it was made; run plan again`,
+      `${saved.file} no longer matches: ${difference}; the database or the spec changed since it was made, or the file was edited: run plan again`,
     );
   }
 }
@@ -389,8 +387,10 @@ export function applySpec(
         ...options,
         online: options.savedPlan?.online ?? options.online,
       });
-      const { plan } = result;
-      if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
+      const { savedPlan } = options;
+      if (savedPlan !== undefined) refuseStale(savedPlan, result.plan);
+      // A saved plan runs its own statements, now known to be step for step the fresh plan's.
+      const plan = savedPlan === undefined ? result.plan : savedSteps(savedPlan, result.plan);
       options.onPlan?.(result);
       refuseDataProblems(result);
       if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
