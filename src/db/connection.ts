@@ -60,7 +60,9 @@ function sequelizeFor(engine: Engine, settings: ServerSettings, kind: Target['ki
 async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
   switch (target.kind) {
     case 'server': {
-      const sequelize = sequelizeFor(target.engine, target, 'server');
+      const stored = target.password === '' ? await target.engine.url.storedPassword?.(target) : undefined;
+      const settings = stored === undefined ? target : { ...target, password: stored };
+      const sequelize = sequelizeFor(target.engine, settings, 'server');
       return { sequelize, stop: () => sequelize.close() };
     }
     case 'embedded': {

@@ -26,13 +26,19 @@ function embeddedTarget(url: string, engine: Engine): Target | undefined {
   return { kind: 'embedded', engine, location, display };
 }
 
-export function parseTarget(url: string | undefined): Target {
+export function parseTarget(
+  url: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Target {
   if (url === undefined || url.trim() === '') {
     throw new FkdiffError('URL_INVALID', 'no database URL', { settings: ['url'] });
   }
   const embedded = embeddedEngineFor(url);
   const inProcess = embedded === undefined ? undefined : embeddedTarget(url, embedded);
   if (inProcess !== undefined) return inProcess;
+  const scheme = /^[a-z][a-z0-9+.-]*:/iu.exec(url)?.[0].toLowerCase();
+  const reader = scheme === undefined ? undefined : engineForScheme(scheme);
+  if (reader?.url.read !== undefined) return { kind: 'server', engine: reader, ...reader.url.read(url, env) };
   let parsed: URL;
   try {
     parsed = new URL(url);

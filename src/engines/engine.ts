@@ -65,6 +65,14 @@ export interface ServerSettings {
   readonly password: string;
   readonly database: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Driver options the engine read from the URL and the environment (TLS, application name). */
+  readonly driverOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** A server's settings read from a URL, with the URL as it may be shown. */
+export interface ReadUrl extends ServerSettings {
+  /** The URL without its password, in the authority or as a parameter. */
+  readonly display: string;
 }
 
 /** How the engine's URLs read: `postgres://…`, `mysql://…`. */
@@ -77,6 +85,13 @@ export interface UrlRules {
   readonly defaultUser: string;
   /** A URL to show in messages, e.g. when the database is missing. */
   readonly example: string;
+  /**
+   * Reads a URL as the engine's own client does (PostgreSQL: as libpq and psql, with the PG*
+   * variables of `env`); absent: the common reading. Throws URL_INVALID.
+   */
+  read?(url: string, env: Readonly<Record<string, string | undefined>>): ReadUrl;
+  /** The password a password file holds for these settings (PostgreSQL: ~/.pgpass), if any. */
+  storedPassword?(settings: ServerSettings): Promise<string | undefined>;
 }
 
 /** An engine that runs inside this process and serves the same wire protocol (PGlite). */

@@ -61,7 +61,7 @@ describe('URLs', () => {
     ['redis://h/0', 'unsupported URL scheme "redis:"'],
     ['mysql://h', 'must name a database'],
     ['not a url', 'invalid database URL'],
-    ['postgres://u:pw%zz@h/db', 'invalid password encoding in postgres://u:***@h/db'],
+    ['postgres://u:pw%zz@h/db', 'invalid password encoding in postgres://u@h/db'],
   ])('%j is refused: %s', (url, message) => {
     expect(() => parseTarget(url)).toThrow(message);
   });

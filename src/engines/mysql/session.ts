@@ -1,4 +1,6 @@
 /** How fkdiff connects to MySQL and MariaDB and how their sessions behave. */
+import { readFileSync } from 'node:fs';
+import { FkdiffError } from '../../errors.js';
 import type { Options as SequelizeOptions } from 'sequelize';
 import type { ApplyLockRules, SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
 import {
@@ -74,10 +76,56 @@ export const sessionRules: SessionRules = {
   applyLock,
 };
 
-export function sequelizeOptions(_settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+/**
+ * TLS as the mysql client's `--ssl-mode` and `--ssl-ca` take it, from the URL's `ssl-mode` and
+ * `ssl-ca` (a file) parameters: REQUIRED encrypts, VERIFY_CA checks the chain, VERIFY_IDENTITY the
+ * host name too; DISABLED and PREFERRED (the default) send no TLS options.
+ */
+export function mysqlSsl(params: Readonly<Record<string, string>>): Record<string, unknown> | undefined {
+  const mode = (params['ssl-mode'] ?? params['sslmode'] ?? 'PREFERRED').toUpperCase().replace('-', '_');
+  const caFile = params['ssl-ca'];
+  const ca = caFile === undefined ? {} : { ca: readCertificate(caFile) };
+  switch (mode) {
+    case 'DISABLED':
+    case 'PREFERRED':
+      return undefined;
+    case 'REQUIRED':
+      return caFile === undefined
+        ? { rejectUnauthorized: false }
+        : { ...ca, checkServerIdentity: () => undefined };
+    case 'VERIFY_CA':
+      return { ...ca, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'VERIFY_IDENTITY':
+      return { ...ca, rejectUnauthorized: true };
+    default:
+      throw new FkdiffError(
+        'URL_INVALID',
+        `ssl-mode must be one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY, not ${mode}`,
+      );
+  }
+}
+
+function readCertificate(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FkdiffError('URL_INVALID', `ssl-ca: cannot read ${file} (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+  const ssl = mysqlSsl(settings.params);
   return {
     dialect: 'mysql',
-    dialectOptions: { connectTimeout: connectTimeoutMs, multipleStatements: false },
+    dialectOptions: {
+      connectTimeout: connectTimeoutMs,
+      multipleStatements: false,
+      // A peer that vanished without a word is noticed instead of waited for forever.
+      enableKeepAlive: true,
+      ...(ssl === undefined ? {} : { ssl }),
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import {
   TRY_APPLY_LOCK_SQL,
   WAIT_APPLY_LOCK_SQL,
 } from './catalog-sql.js';
+import { pgpassPassword, readPostgresUrl } from './url.js';
 
 export const urlRules: UrlRules = {
   schemes: ['postgres:', 'postgresql:'],
@@ -16,6 +17,8 @@ export const urlRules: UrlRules = {
   // As libpq: the database defaults to the user's name.
   defaultDatabase: (user) => user,
   example: 'postgres://user@host/app',
+  read: readPostgresUrl,
+  storedPassword: pgpassPassword,
 };
 
 /** SQLSTATE 55P03 lock_not_available: lock_timeout ran out. */
@@ -71,12 +74,13 @@ export const sessionRules: SessionRules = {
 };
 
 export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
-  const ssl = settings.params['sslmode'] !== undefined && settings.params['sslmode'] !== 'disable';
   return {
     dialect: 'postgres',
     dialectOptions: {
       connectionTimeoutMillis: connectTimeoutMs,
-      ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}),
+      // A peer that vanished without a word is noticed instead of waited for forever.
+      keepAlive: true,
+      ...settings.driverOptions,
     },
   };
 }
