@@ -327,6 +327,8 @@ export async function verify(connection: Connection, raw: SpecInput): Promise<vo
 export interface ApplySpecOptions extends MakePlanOptions {
   /** How long to wait for another apply's lock (engines that need one). */
   readonly lockWaitMs: number;
+  /** How long one step may run, wall clock (undefined: no bound; a long VALIDATE is not cut short). */
+  readonly stepTimeoutMs?: number;
   /** Hazards to refuse, on top of the spec's `policy.denyHazards`. */
   readonly denyHazards: readonly HazardCode[];
   /** Apply exactly this saved plan: refused if the database or the spec moved on since. */
@@ -401,6 +403,7 @@ export function applySpec(
       const started = Date.now();
       const applied = await applySteps(connection, plan, {
         lockTimeoutMs: options.lockTimeoutMs,
+        ...(options.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: options.stepTimeoutMs }),
         ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
       }).catch(async (error: unknown) => {
         // Still under the apply lock: nobody else changes the keys while they are read again.

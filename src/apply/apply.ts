@@ -1,6 +1,7 @@
 import { driverMessage, type Connection } from '../db/connection.js';
 import { FkdiffError } from '../errors.js';
 import { withLockTimeout } from '../db/locks.js';
+import { bounded } from '../db/timeouts.js';
 import { transactionGroups, type Plan, type Step } from '../model/plan.js';
 
 export type ApplyEvent =
@@ -10,6 +11,8 @@ export type ApplyEvent =
 export interface ApplyOptions {
   /** How long one statement may wait for a table lock. */
   readonly lockTimeoutMs: number;
+  /** How long one step may run, wall clock, before apply stops waiting for it (undefined: no bound). */
+  readonly stepTimeoutMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -52,9 +55,18 @@ export class ConnectionLost extends Error {
 
 /** The error as the caller sees it: a known failure, or a lost connection whose outcome is unknown. */
 function failure(connection: Connection, index: number, error: unknown, known: () => FkdiffError): Error {
+  if (error instanceof FkdiffError && error.code === 'TIMEOUT') {
+    return new FkdiffError(
+      'TIMEOUT',
+      `${error.message}; whether step ${index + 1} took effect is unknown until the catalog is read again: run plan to see`,
+      { cause: error, settings: error.settings },
+    );
+  }
   if (error instanceof FkdiffError) return error;
   return connection.engine.session.isServerError(error) ? known() : new ConnectionLost(index, error);
 }
+
+const stepLabel = (plan: Plan, index: number) => (): string => `step ${index + 1} of ${plan.steps.length}`;
 
 /** `step 3 was` / `steps 1–3 were`. */
 function range(from: number, to: number): string {
@@ -80,7 +92,12 @@ async function applyTransactional(
           const step = plan.steps[index];
           if (step === undefined) continue;
           options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
-          await session.execute(step.sql);
+          await bounded(
+            session.execute(step.sql),
+            options.stepTimeoutMs,
+            stepLabel(plan, index),
+            'stepTimeout',
+          );
         }
       });
     } catch (error) {
@@ -112,7 +129,12 @@ async function applyOneByOne(
     for (const [index, step] of plan.steps.entries()) {
       options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
       try {
-        await connection.execute(step.sql);
+        await bounded(
+          connection.execute(step.sql),
+          options.stepTimeoutMs,
+          stepLabel(plan, index),
+          'stepTimeout',
+        );
       } catch (error) {
         const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
         throw failure(connection, index, error, () =>

@@ -64,6 +64,7 @@ interface ApplyCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly online?: boolean;
   readonly lockTimeout: string;
   readonly lockWait: string;
+  readonly stepTimeout?: string;
   readonly denyHazards?: readonly HazardCode[];
   readonly create?: boolean;
 }
@@ -283,6 +284,9 @@ async function applyCommand(
     async (connection, raw) => {
       const outcome = await applySpec(connection, raw, {
         onLockWait: lockWaitNotice(io),
+        ...(options.stepTimeout === undefined
+          ? {}
+          : { stepTimeoutMs: parseDuration(options.stepTimeout, '--step-timeout') }),
         online: options.online ?? false,
         checkData: options.checkData,
         lockTimeoutMs,
@@ -420,7 +424,12 @@ function specCommand(program: Command, name: string, description: string): Comma
     .command(name)
     .description(description)
     .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
-    .addOption(urlOption());
+    .addOption(urlOption())
+    .option(
+      '--statement-timeout <duration>',
+      'longest wait for the answer to a catalog read or a data check',
+      '30s',
+    );
 }
 
 function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
@@ -468,6 +477,7 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     )
     .addOption(checkDataOption())
     .addOption(denyHazardsOption())
+    .option('--step-timeout <duration>', 'longest time one step may run (default: no bound)')
     .option('--create', 'pglite:<directory>: make a new database there if there is none')
     .action(async (spec: string | undefined, options: ApplyCommandOptions) => {
       setExit(await applyCommand(spec, options, io));

@@ -4,6 +4,7 @@ import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/r
 import { FkdiffError } from '../errors.js';
 import { escapeUnsafe } from '../render/display.js';
 import { redactSecrets } from './redact.js';
+import { bounded, CLOSE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './timeouts.js';
 import { parseTarget, type Target } from './url.js';
 
 export type { Session } from '../engines/engine.js';
@@ -81,15 +82,22 @@ async function openEndpoint(target: Target, options: ConnectOptions): Promise<En
   }
 }
 
-function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined): Session {
+/** How long a read (catalog, check) may wait for its answer; undefined: no bound (the apply lock's wait). */
+interface Bound {
+  readonly ms: number | undefined;
+  readonly display: string;
+}
+
+function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined, bound?: Bound): Session {
   return {
     async select<Row extends object>(sql: string, bind?: readonly unknown[]) {
-      return sequelize.query<Row>(sql, {
+      const query = sequelize.query<Row>(sql, {
         type: QueryTypes.SELECT,
         raw: true,
         ...(bind ? { bind: [...bind] } : {}),
         ...(transaction ? { transaction } : {}),
       });
+      return bounded(query, bound?.ms, () => `a read from ${bound?.display ?? ''}`, 'statementTimeout');
     },
     async execute(sql: string, bind?: readonly unknown[]) {
       await sequelize.query(sql, {
@@ -123,8 +131,10 @@ async function connectionOn(
   display: string,
   close: () => Promise<void>,
   shared: boolean,
+  statementTimeoutMs: number | undefined,
 ): Promise<Connection> {
-  const base = sessionOn(sequelize, undefined);
+  const bound = { ms: statementTimeoutMs, display };
+  const base = sessionOn(sequelize, undefined, bound);
   const [info] = await base.select<{ schema: string | null; database: string | null; version: string }>(
     engine.session.infoSql,
   );
@@ -140,12 +150,15 @@ async function connectionOn(
     database: info?.database ?? defaultSchema,
     serverVersion: info?.version ?? '',
     product: engine.productName(info?.version ?? ''),
-    transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
+    transaction: (work) =>
+      sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction, bound))),
     // A transaction keeps its connection checked out: the pool can neither lend nor close it.
     dedicated: shared
       ? (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction)))
       : undefined,
-    close,
+    // A stalled socket never closes: give up on it rather than keep the process waiting.
+    close: () =>
+      Promise.race([close(), new Promise<void>((resume) => setTimeout(resume, CLOSE_TIMEOUT_MS).unref())]),
   };
 }
 
@@ -159,6 +172,8 @@ function connectionFailed(display: string, error: unknown): FkdiffError {
 export interface ConnectOptions {
   /** An embedded engine may make a new database where there is none (default true). */
   readonly create?: boolean;
+  /** How long a catalog read or a check may wait for its answer (default 30 s; 0: no bound). */
+  readonly statementTimeoutMs?: number;
 }
 
 export async function connect(url: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
@@ -172,6 +187,7 @@ export async function connect(url: string | undefined, options: ConnectOptions =
       target.display,
       endpoint.stop,
       target.kind === 'server',
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     );
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);
@@ -204,7 +220,10 @@ function refuseOneConnectionPool(sequelize: Sequelize, display: string): void {
   }
 }
 
-export async function connectSequelize(sequelize: Sequelize): Promise<Connection> {
+export async function connectSequelize(
+  sequelize: Sequelize,
+  options: Pick<ConnectOptions, 'statementTimeoutMs'> = {},
+): Promise<Connection> {
   const dialect = sequelize.getDialect();
   const engine = engineForSequelizeDialect(dialect);
   if (engine === undefined) {
@@ -216,7 +235,14 @@ export async function connectSequelize(sequelize: Sequelize): Promise<Connection
   const display = redactSecrets(instanceDisplay(sequelize));
   try {
     refuseOneConnectionPool(sequelize, display);
-    return await connectionOn(sequelize, engine, display, () => Promise.resolve(), true);
+    return await connectionOn(
+      sequelize,
+      engine,
+      display,
+      () => Promise.resolve(),
+      true,
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    );
   } catch (error) {
     throw connectionFailed(display, error);
   }

@@ -106,3 +106,18 @@ describe.skipIf(!available('mysql'))('MariaDB: the connection lost right after a
     expect(rerun.stdout).toContain('[9/9]');
   });
 });
+
+describe.skipIf(!available('postgres'))('PostgreSQL: a server that stalls after login', () => {
+  const fixture = withDatabase('postgres');
+
+  it('plan fails with TIMEOUT in one line, naming the setting, instead of hanging', async () => {
+    const { db, spec } = fixture();
+    const result = await throughProxy(db.url, { trigger: 'pg_constraint', fault: 'stall' }, (url) =>
+      spawnCli(['plan', spec, '--url', url, '--statement-timeout', '2s']),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^fkdiff: a read from .* got no answer within 2000 ms: .* \(raise --statement-timeout\) \[TIMEOUT\]\n$/u,
+    );
+  });
+});
