@@ -15,7 +15,7 @@ describe.skipIf(!available('postgres'))('terminal injection through names in err
     const db = await createDatabase('postgres');
     const result = await cli(['plan', spec, '--url', db.url]).finally(() => db.drop());
     expect(result.code).toBe(1);
-    expect(result.stderr).not.toMatch(/[\p{Cc}--[\n]]/v);
+    expect(result.stderr.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('fkdiff:'))).toHaveLength(1);
     expect(result.stderr).toContain('\\u001b');
   });

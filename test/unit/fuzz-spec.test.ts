@@ -88,8 +88,7 @@ function outcome(text: string): 'valid' | 'refused' {
     expect(error.code).toMatch(/^[A-Z_]+$/u);
     // As the CLI prints them: every line escaped (raw names in messages are escaped there).
     expect(printable(error.message)).not.toMatch(/\p{Cc}/u);
-    for (const problem of error.problems)
-      expect(printable(formatProblem(problem))).not.toMatch(/\p{Cc}/u);
+    for (const problem of error.problems) expect(printable(formatProblem(problem))).not.toMatch(/\p{Cc}/u);
     return 'refused';
   }
 }
