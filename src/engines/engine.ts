@@ -196,6 +196,11 @@ export interface Engine {
   quoteTable(ref: TableRef): string;
   /** Length of an identifier in the unit the engine limits it by. */
   identifierLength(name: string): number;
+  /**
+   * Why the server would refuse or change this identifier (MySQL: a character beyond the Basic
+   * Multilingual Plane, a trailing space; PostgreSQL: NUL), beyond its length; undefined when it is fine.
+   */
+  identifierProblem(name: string): string | undefined;
   /** Canonical form of a rule, so that rules the engine treats alike compare equal. */
   normalizeAction(action: ReferentialAction): ReferentialAction;
   /** The single SQL statement (without a trailing semicolon) that performs one step. */
