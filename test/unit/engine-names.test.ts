@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlEngine } from '../../src/engines/mysql/index.js';
 import { postgresEngine } from '../../src/engines/postgres/index.js';
+import { mysqlSsl } from '../../src/engines/mysql/session.js';
 import { fitsShortReference } from '../../src/spec/table-ref.js';
 
 describe('names each server would refuse or change are caught in pre-flight', () => {
@@ -37,5 +38,19 @@ describe('pull writes the short references form only where it reads back', () =>
     [{ schema: undefined, name: 'users' }, [' id'], false],
   ])('%j (%j): %s', (table, columns, short) => {
     expect(fitsShortReference(table, columns)).toBe(short);
+  });
+});
+
+describe('MySQL URL TLS options, as the mysql client reads ssl-mode', () => {
+  it('maps each mode to mysql2 ssl options', () => {
+    expect(mysqlSsl({})).toBeUndefined();
+    expect(mysqlSsl({ 'ssl-mode': 'DISABLED' })).toBeUndefined();
+    expect(mysqlSsl({ 'ssl-mode': 'REQUIRED' })).toEqual({ rejectUnauthorized: false });
+    expect(mysqlSsl({ 'ssl-mode': 'VERIFY_IDENTITY' })).toEqual({ rejectUnauthorized: true });
+    expect(mysqlSsl({ 'ssl-mode': 'verify-ca' })).toMatchObject({ rejectUnauthorized: true });
+    expect(() => mysqlSsl({ 'ssl-mode': 'SOMETIMES' })).toThrow(/ssl-mode must be one of/u);
+    expect(() => mysqlSsl({ 'ssl-mode': 'VERIFY_CA', 'ssl-ca': '/no/such/ca.pem' })).toThrow(
+      /ssl-ca: cannot read/u,
+    );
   });
 });
