@@ -14,6 +14,10 @@ export type ErrorCode =
   | 'PREFLIGHT_FAILED'
   | 'SQL_FAILED'
   | 'LOCK_TIMEOUT'
+  /** The connection was lost during apply; the message says what the catalog, read again, holds. */
+  | 'APPLY_INTERRUPTED'
+  /** A statement or a step ran past its time bound, or the server stopped answering. */
+  | 'TIMEOUT'
   | 'APPLY_REFUSED'
   | 'HAZARD_DENIED'
   | 'VERIFY_FAILED'

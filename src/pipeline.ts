@@ -4,12 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Sequelize } from 'sequelize';
+import { afterFault } from './apply/after-fault.js';
 import { applySteps, type ApplyEvent, type ApplyResult } from './apply/apply.js';
 import { checkData } from './checks/data-check.js';
 import { partitionProblems } from './checks/partitions.js';
 import { preflight } from './checks/preflight.js';
 import { driverMessage, type Connection } from './db/connection.js';
-import { withApplyLock } from './db/locks.js';
+import { withApplyLock, type LockWait } from './db/locks.js';
 import { diff } from './diff/diff.js';
 import { normalizedRules } from './engines/engine.js';
 import type { Engine } from './engines/engine.js';
@@ -21,6 +22,7 @@ import { reservedNames, type Catalog, type ForeignKey, type ReservedName } from 
 import type { HazardCode, Plan } from './model/plan.js';
 import { modelsSpec } from './models/index.js';
 import { planChanges, type PlanOptions } from './plan/plan.js';
+import { savedPlanDifference, savedSteps } from './planfile/compare.js';
 import type { SavedPlan } from './planfile/read.js';
 import { keyGraph, type KeyGraph } from './graph/graph.js';
 import { displayName } from './render/display.js';
@@ -330,6 +332,8 @@ export async function verify(connection: Connection, raw: SpecInput): Promise<vo
 export interface ApplySpecOptions extends MakePlanOptions {
   /** How long to wait for another apply's lock (engines that need one). */
   readonly lockWaitMs: number;
+  /** How long one step may run, wall clock (undefined: no bound; a long VALIDATE is not cut short). */
+  readonly stepTimeoutMs?: number;
   /** Hazards to refuse, on top of the spec's `policy.denyHazards`. */
   readonly denyHazards: readonly HazardCode[];
   /** Apply exactly this saved plan: refused if the database or the spec moved on since. */
@@ -339,6 +343,8 @@ export interface ApplySpecOptions extends MakePlanOptions {
   /** Asked before a non-empty plan runs; false cancels (APPLY_REFUSED). Absent: no question. */
   readonly confirm?: (result: PlanResult) => Promise<boolean>;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /** Told when another apply holds the lock, before waiting for it; the plan is made after. */
+  readonly onLockWait?: (wait: LockWait) => void;
 }
 
 export interface ApplyOutcome {
@@ -348,14 +354,11 @@ export interface ApplyOutcome {
 }
 
 function refuseStale(saved: SavedPlan, plan: Plan): void {
-  const same =
-    saved.dialect === plan.dialect &&
-    saved.fingerprint === plan.fingerprint &&
-    saved.statements.join('\n') === plan.steps.map((step) => step.sql).join('\n');
-  if (!same) {
+  const difference = savedPlanDifference(saved, plan);
+  if (difference !== undefined) {
     throw new FkdiffError(
       'PLAN_STALE',
-      `${saved.file} no longer matches: the database or the spec changed since it was made; run plan again`,
+      `${saved.file} no longer matches: ${difference}; the database or the spec changed since it was made, or the file was edited: run plan again`,
     );
   }
 }
@@ -383,28 +386,41 @@ export function applySpec(
   raw: SpecInput,
   options: ApplySpecOptions,
 ): Promise<ApplyOutcome> {
-  return withApplyLock(connection, options.lockWaitMs, async () => {
-    const result = await makePlan(connection, raw, {
-      ...options,
-      online: options.savedPlan?.online ?? options.online,
-    });
-    const { plan } = result;
-    if (options.savedPlan !== undefined) refuseStale(options.savedPlan, plan);
-    options.onPlan?.(result);
-    refuseDataProblems(result);
-    if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
-    refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
-    if (options.confirm !== undefined && !(await options.confirm(result))) {
-      throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
-    }
-    const started = Date.now();
-    const applied = await applySteps(connection, plan, {
-      lockTimeoutMs: options.lockTimeoutMs,
-      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
-    });
-    await verify(connection, raw);
-    return { result, applied, elapsedMs: Date.now() - started };
-  });
+  return withApplyLock(
+    connection,
+    options.lockWaitMs,
+    async () => {
+      const result = await makePlan(connection, raw, {
+        ...options,
+        online: options.savedPlan?.online ?? options.online,
+      });
+      const { savedPlan } = options;
+      if (savedPlan !== undefined) refuseStale(savedPlan, result.plan);
+      // A saved plan runs its own statements, now known to be step for step the fresh plan's.
+      const plan = savedPlan === undefined ? result.plan : savedSteps(savedPlan, result.plan);
+      options.onPlan?.(result);
+      refuseDataProblems(result);
+      if (plan.steps.length === 0) return { result, applied: { applied: 0, total: 0 }, elapsedMs: 0 };
+      refuseDenied(plan, new Set([...options.denyHazards, ...result.spec.denyHazards]));
+      if (options.confirm !== undefined && !(await options.confirm(result))) {
+        throw new FkdiffError('APPLY_REFUSED', 'apply cancelled: nothing was changed');
+      }
+      const started = Date.now();
+      const applied = await applySteps(connection, plan, {
+        lockTimeoutMs: options.lockTimeoutMs,
+        ...(options.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: options.stepTimeoutMs }),
+        ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      }).catch(async (error: unknown) => {
+        // Still under the apply lock: nobody else changes the keys while they are read again.
+        const replan = async (): Promise<Plan> =>
+          (await makePlan(connection, raw, { ...options, online: plan.online, checkData: false })).plan;
+        throw await afterFault(connection, plan, error, replan);
+      });
+      await verify(connection, raw);
+      return { result, applied, elapsedMs: Date.now() - started };
+    },
+    options.onLockWait,
+  );
 }
 
 export interface ReviewOptions {

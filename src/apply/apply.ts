@@ -1,6 +1,7 @@
 import { driverMessage, type Connection } from '../db/connection.js';
 import { FkdiffError } from '../errors.js';
 import { withLockTimeout } from '../db/locks.js';
+import { bounded } from '../db/timeouts.js';
 import { transactionGroups, type Plan, type Step } from '../model/plan.js';
 
 export type ApplyEvent =
@@ -10,6 +11,8 @@ export type ApplyEvent =
 export interface ApplyOptions {
   /** How long one statement may wait for a table lock. */
   readonly lockTimeoutMs: number;
+  /** How long one step may run, wall clock, before apply stops waiting for it (undefined: no bound). */
+  readonly stepTimeoutMs?: number;
   readonly onEvent?: (event: ApplyEvent) => void;
 }
 
@@ -37,6 +40,34 @@ function stepFailure(
   });
 }
 
+/**
+ * The connection was lost (or stalled) while step `step` ran or its transaction committed: whether
+ * it, or its commit, took effect is unknown until the catalog is read again.
+ */
+export class ConnectionLost extends Error {
+  constructor(
+    readonly step: number,
+    override readonly cause: unknown,
+  ) {
+    super(driverMessage(cause));
+  }
+}
+
+/** The error as the caller sees it: a known failure, or a lost connection whose outcome is unknown. */
+function failure(connection: Connection, index: number, error: unknown, known: () => FkdiffError): Error {
+  if (error instanceof FkdiffError && error.code === 'TIMEOUT') {
+    return new FkdiffError(
+      'TIMEOUT',
+      `${error.message}; whether step ${index + 1} took effect is unknown until the catalog is read again: run plan to see`,
+      { cause: error, settings: error.settings },
+    );
+  }
+  if (error instanceof FkdiffError) return error;
+  return connection.engine.session.isServerError(error) ? known() : new ConnectionLost(index, error);
+}
+
+const stepLabel = (plan: Plan, index: number) => (): string => `step ${index + 1} of ${plan.steps.length}`;
+
 /** `step 3 was` / `steps 1–3 were`. */
 function range(from: number, to: number): string {
   return from === to ? `step ${from} was` : `steps ${from}–${to} were`;
@@ -61,7 +92,12 @@ async function applyTransactional(
           const step = plan.steps[index];
           if (step === undefined) continue;
           options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
-          await session.execute(step.sql);
+          await bounded(
+            session.execute(step.sql),
+            options.stepTimeoutMs,
+            stepLabel(plan, index),
+            'stepTimeout',
+          );
         }
       });
     } catch (error) {
@@ -70,7 +106,9 @@ async function applyTransactional(
         applied === 0
           ? 'It was rolled back: the database is unchanged.'
           : `Its transaction was rolled back; ${range(1, applied)} already committed: run apply again to finish.`;
-      throw stepFailure(connection, plan, current, error, committed);
+      throw failure(connection, current, error, () =>
+        stepFailure(connection, plan, current, error, committed),
+      );
     }
     applied += indexes.length;
     options.onEvent?.({ kind: 'commit', transaction, applied });
@@ -91,15 +129,22 @@ async function applyOneByOne(
     for (const [index, step] of plan.steps.entries()) {
       options.onEvent?.({ kind: 'step', index, total: plan.steps.length, step });
       try {
-        await connection.execute(step.sql);
+        await bounded(
+          connection.execute(step.sql),
+          options.stepTimeoutMs,
+          stepLabel(plan, index),
+          'stepTimeout',
+        );
       } catch (error) {
         const done = index === 0 ? 'No step was applied' : `${range(1, index)} applied`;
-        throw stepFailure(
-          connection,
-          plan,
-          index,
-          error,
-          `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
+        throw failure(connection, index, error, () =>
+          stepFailure(
+            connection,
+            plan,
+            index,
+            error,
+            `${done}; ${range(index + 1, plan.steps.length)} not. Fix the cause and run apply again: it plans from where this run stopped.`,
+          ),
         );
       }
       options.onEvent?.({ kind: 'commit', transaction: step.transaction, applied: index + 1 });

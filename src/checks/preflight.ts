@@ -95,6 +95,8 @@ function ruleProblems(fk: ForeignKey, owner: Table | undefined, engine: Engine):
         problems.push(`${event}: set default is not supported by ${engine.name} (InnoDB)`);
     }
   }
+  const refused = engine.identifierProblem(fk.name);
+  if (refused !== undefined) problems.push(`name ${refused}`);
   const length = engine.identifierLength(fk.name);
   if (length > engine.capabilities.maxIdentifierLength) {
     problems.push(
@@ -165,7 +167,16 @@ export function preflight(
         ];
       case 'rename': {
         const tooLong = engine.identifierLength(change.newName) > engine.capabilities.maxIdentifierLength;
+        const refused = engine.identifierProblem(change.newName);
         return [
+          ...(refused === undefined
+            ? []
+            : [
+                {
+                  message: `${tableLabel(change.fk.table)}.${change.newName}: name ${refused}`,
+                  source: undefined,
+                },
+              ]),
           ...(tooLong
             ? [
                 {

@@ -9,6 +9,8 @@ const HINTS: Readonly<Record<Setting, string>> = {
   lockWait: 'raise --lock-wait',
   online: 'use --online to validate without blocking writes',
   create: 'run apply --create to make a new one',
+  statementTimeout: 'raise --statement-timeout',
+  stepTimeout: 'raise --step-timeout',
 };
 
 export function settingHint(setting: Setting): string {

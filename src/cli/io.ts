@@ -1,6 +1,8 @@
 import { openSync } from 'node:fs';
 import { WriteStream } from 'node:tty';
 import confirmPrompt from '@inquirer/confirm';
+import { redactSecrets } from '../db/redact.js';
+import { escapeUnsafe } from '../render/display.js';
 
 /** The process's streams and environment, injectable so that tests can run the CLI in-process. */
 export interface Io {
@@ -71,4 +73,13 @@ export async function confirm(message: string): Promise<boolean> {
   } finally {
     output.close();
   }
+}
+
+/**
+ * What reaches stderr: secrets redacted, then every unsafe character escaped by the same function
+ * that makes stdout safe, so a name from the catalog or a driver message cannot move the cursor,
+ * set a title or forge a second line.
+ */
+export function printable(text: string): string {
+  return escapeUnsafe(redactSecrets(text));
 }

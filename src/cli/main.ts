@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { redactUrls } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
-import { escapeUnsafe } from '../render/display.js';
 import { settingsSuffix } from './flags.js';
 import { buildProgram, EXIT } from './program.js';
-import { processIo, type Io } from './io.js';
+import { printable, processIo, type Io } from './io.js';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
@@ -19,7 +17,7 @@ function commanderExit(error: CommanderError, io: Io): number {
   if (error.exitCode === 0) return EXIT.ok;
   // `fkdiff` alone prints the help, which says all there is to say.
   if (error.code === 'commander.help') return EXIT.error;
-  const message = escapeUnsafe(error.message.replace(/^error: /, ''));
+  const message = printable(error.message.replace(/^error: /, ''));
   io.stderr.write(`fkdiff: ${message} (run fkdiff --help for usage) [USAGE]\n`);
   return EXIT.error;
 }
@@ -28,22 +26,20 @@ function commanderExit(error: CommanderError, io: Io): number {
 function report(error: unknown, io: Io): number {
   if (error instanceof CommanderError) return commanderExit(error, io);
   if (error instanceof FkdiffError) {
-    io.stderr.write(
-      `fkdiff: ${redactUrls(error.message)}${settingsSuffix(error.settings)} [${error.code}]\n`,
-    );
+    io.stderr.write(`fkdiff: ${printable(error.message)}${settingsSuffix(error.settings)} [${error.code}]\n`);
     // One broken line can make a parser report hundreds of follow-on problems.
     for (const problem of error.problems.slice(0, MAX_PROBLEMS)) {
-      io.stderr.write(`  ${redactUrls(formatProblem(problem))}${settingsSuffix(problem.settings ?? [])}\n`);
-      for (const line of problem.detail ?? []) io.stderr.write(`    ${redactUrls(line)}\n`);
+      io.stderr.write(`  ${printable(formatProblem(problem))}${settingsSuffix(problem.settings ?? [])}\n`);
+      for (const line of problem.detail ?? []) io.stderr.write(`    ${printable(line)}\n`);
     }
     const hidden = error.problems.length - MAX_PROBLEMS;
     if (hidden > 0) io.stderr.write(`  … and ${hidden} more\n`);
     return error.code === 'HAZARD_DENIED' ? EXIT.denied : EXIT.error;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`fkdiff: unexpected error: ${redactUrls(message)}\n`);
+  io.stderr.write(`fkdiff: unexpected error: ${printable(message)}\n`);
   if (io.env.FKDIFF_DEBUG === '1' && error instanceof Error && error.stack !== undefined) {
-    io.stderr.write(`${redactUrls(error.stack)}\n`);
+    io.stderr.write(`${error.stack.split('\n').map(printable).join('\n')}\n`);
   }
   return EXIT.error;
 }
@@ -73,8 +69,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
 function quietLibraries(io: Io): () => void {
   const original = console.warn;
   console.warn = (...parts: unknown[]) => {
-    if (io.env.FKDIFF_DEBUG === '1')
-      io.stderr.write(`${escapeUnsafe(redactUrls(parts.map(String).join(' ')))}\n`);
+    if (io.env.FKDIFF_DEBUG === '1') io.stderr.write(`${printable(parts.map(String).join(' '))}\n`);
   };
   return () => {
     console.warn = original;

@@ -6,11 +6,20 @@ import { connect, connectSequelize, type Connection } from '../db/connection.js'
 import { loadModels } from '../models/index.js';
 import { loadSpecFile, specFromModels, type SpecInput } from '../pipeline.js';
 import { migrationFileName } from '../render/index.js';
+import { parseDuration } from './duration.js';
 
 export interface SpecSourceOptions {
   readonly url?: string;
   readonly models?: string;
   readonly includeUnconstrained?: boolean;
+  /** `--statement-timeout`: how long a catalog read or a check may wait for its answer. */
+  readonly statementTimeout?: string;
+}
+
+function connectOptions(options: SpecSourceOptions): { statementTimeoutMs?: number } {
+  return options.statementTimeout === undefined
+    ? {}
+    : { statementTimeoutMs: parseDuration(options.statementTimeout, '--statement-timeout') };
 }
 
 type Work<T> = (connection: Connection, raw: SpecInput) => Promise<T>;
@@ -41,7 +50,7 @@ export async function withSpecSource<T>(
 ): Promise<T> {
   if (options.models === undefined) {
     const raw = source.fallback ?? (await loadSpecFile(specFile));
-    const connection = await connect(url, { create: source.create ?? false });
+    const connection = await connect(url, { create: source.create ?? false, ...connectOptions(options) });
     return using(connection, (opened) => work(opened, raw));
   }
   const module = options.models;
@@ -49,8 +58,8 @@ export async function withSpecSource<T>(
   try {
     const connection =
       url === undefined || url === ''
-        ? await connectSequelize(sequelize)
-        : await connect(url, { create: false });
+        ? await connectSequelize(sequelize, connectOptions(options))
+        : await connect(url, { create: false, ...connectOptions(options) });
     return await using(connection, (opened) =>
       work(
         opened,

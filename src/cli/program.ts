@@ -36,7 +36,8 @@ import {
   type ReviewCommandOptions,
 } from './review-command.js';
 import { settingHint } from './flags.js';
-import { confirm, useColor, type Io } from './io.js';
+import type { LockWait } from '../db/locks.js';
+import { confirm, printable, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
 import { addFleetOptions, addFleetReportCommand, fleetOr, type FleetFlags } from './fleet-command.js';
 
@@ -64,6 +65,7 @@ interface ApplyCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly online?: boolean;
   readonly lockTimeout: string;
   readonly lockWait: string;
+  readonly stepTimeout?: string;
   readonly denyHazards?: readonly HazardCode[];
   readonly create?: boolean;
 }
@@ -79,7 +81,7 @@ export const EXIT = { ok: 0, error: 1, pending: 2, denied: 3 } as const;
 
 /** `fkdiff: warning: …` on stderr, one line each. */
 function warn(io: Io, warnings: readonly string[]): void {
-  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${escapeUnsafe(warning)}\n`);
+  for (const warning of warnings) io.stderr.write(`fkdiff: warning: ${printable(warning)}\n`);
 }
 
 async function withConnection<T>(
@@ -236,6 +238,18 @@ function progress(io: Io): (event: ApplyEvent) => void {
   };
 }
 
+/** Another apply holds the lock: say whose and how long this one waits, then plan when it ends. */
+function lockWaitNotice(io: Io): (wait: LockWait) => void {
+  return (wait) => {
+    const holder = wait.holder === undefined ? '' : ` (${wait.holder})`;
+    io.stdout.write(
+      printable(
+        `Another fkdiff apply holds the lock "${wait.lock}"${holder}: waiting up to ${wait.waitMs} ms, then planning against what it leaves.`,
+      ) + '\n',
+    );
+  };
+}
+
 /** `--yes`, or a person at the terminal who says yes; without a terminal, no. */
 function confirmation(
   options: ApplyCommandOptions,
@@ -270,6 +284,10 @@ async function applyCommand(
     options.url ?? io.env.DATABASE_URL,
     async (connection, raw) => {
       const outcome = await applySpec(connection, raw, {
+        onLockWait: lockWaitNotice(io),
+        ...(options.stepTimeout === undefined
+          ? {}
+          : { stepTimeoutMs: parseDuration(options.stepTimeout, '--step-timeout') }),
         online: options.online ?? false,
         checkData: options.checkData,
         lockTimeoutMs,
@@ -407,7 +425,12 @@ function specCommand(program: Command, name: string, description: string): Comma
     .command(name)
     .description(description)
     .argument('[spec]', `spec file (default: ${DEFAULT_SPEC})`)
-    .addOption(urlOption());
+    .addOption(urlOption())
+    .option(
+      '--statement-timeout <duration>',
+      'longest wait for the answer to a catalog read or a data check',
+      '30s',
+    );
 }
 
 function addPlanCommand(program: Command, io: Io, setExit: SetExit): void {
@@ -448,9 +471,14 @@ function addApplyCommand(program: Command, io: Io, setExit: SetExit): void {
     .addOption(unconstrainedOption())
     .addOption(onlineOption())
     .option('--lock-timeout <duration>', 'longest wait for a table lock, per statement', DEFAULT_LOCK_TIMEOUT)
-    .option('--lock-wait <duration>', 'longest wait for another fkdiff apply to finish (MySQL)', '30s')
+    .option(
+      '--lock-wait <duration>',
+      'longest wait for another fkdiff apply to the database to finish',
+      '30s',
+    )
     .addOption(checkDataOption())
     .addOption(denyHazardsOption())
+    .option('--step-timeout <duration>', 'longest time one step may run (default: no bound)')
     .option('--create', 'pglite:<directory>: make a new database there if there is none');
   addFleetOptions(command, 'apply').action(async (spec: string | undefined, options: ApplyCommandOptions) => {
     setExit(await fleetOr('apply', spec ?? DEFAULT_SPEC, options, io, () => applyCommand(spec, options, io)));

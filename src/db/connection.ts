@@ -3,7 +3,9 @@ import type { Engine, ServerSettings, Session } from '../engines/engine.js';
 import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
 import { escapeUnsafe } from '../render/display.js';
-import { parseTarget, redactUrls, type Target } from './url.js';
+import { redactSecrets } from './redact.js';
+import { bounded, CLOSE_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS } from './timeouts.js';
+import { parseTarget, type Target } from './url.js';
 
 export type { Session } from '../engines/engine.js';
 
@@ -13,10 +15,17 @@ export interface Connection extends Session {
   readonly display: string;
   /** PostgreSQL current_schema(), MySQL the URL's database. */
   readonly defaultSchema: string;
+  /** The database connected to (PostgreSQL current_database(), MySQL the URL's). */
+  readonly database: string;
   readonly serverVersion: string;
   /** The product as users name it: PostgreSQL, MySQL, MariaDB. */
   readonly product: string;
   transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one session that stays checked out of the pool until it ends (the apply lock's);
+   * undefined where the database is this process's alone (embedded).
+   */
+  readonly dedicated: (<T>(work: (session: Session) => Promise<T>) => Promise<T>) | undefined;
   close(): Promise<void>;
 }
 
@@ -30,7 +39,13 @@ interface Endpoint {
   readonly stop: () => Promise<void>;
 }
 
-function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number): Sequelize {
+/**
+ * A server connection takes two sessions at most: the apply lock's, held for the whole apply, and
+ * the one the work runs on. PGlite serves one session at a time.
+ */
+const POOL_MAX: Readonly<Record<Target['kind'], number>> = { server: 2, embedded: 1 };
+
+function sequelizeFor(engine: Engine, settings: ServerSettings, kind: Target['kind']): Sequelize {
   return new Sequelize({
     ...engine.sequelizeOptions(settings, CONNECT_TIMEOUT_MS),
     host: settings.host,
@@ -39,21 +54,23 @@ function sequelizeFor(engine: Engine, settings: ServerSettings, idleMs: number):
     password: settings.password,
     database: settings.database,
     logging: false,
-    pool: { max: 1, min: 0, idle: idleMs },
+    pool: { max: POOL_MAX[kind], min: 0, idle: IDLE_MS[kind] },
   });
 }
 
 async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
   switch (target.kind) {
     case 'server': {
-      const sequelize = sequelizeFor(target.engine, target, IDLE_MS.server);
+      const stored = target.password === '' ? await target.engine.url.storedPassword?.(target) : undefined;
+      const settings = stored === undefined ? target : { ...target, password: stored };
+      const sequelize = sequelizeFor(target.engine, settings, 'server');
       return { sequelize, stop: () => sequelize.close() };
     }
     case 'embedded': {
       const transport = target.engine.embedded;
       if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
       const served = await transport.open(target.location, { create: options.create ?? true });
-      const sequelize = sequelizeFor(target.engine, served.settings, IDLE_MS.embedded);
+      const sequelize = sequelizeFor(target.engine, served.settings, 'embedded');
       return {
         sequelize,
         stop: async () => {
@@ -65,15 +82,22 @@ async function openEndpoint(target: Target, options: ConnectOptions): Promise<En
   }
 }
 
-function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined): Session {
+/** How long a read (catalog, check) may wait for its answer; undefined: no bound (the apply lock's wait). */
+interface Bound {
+  readonly ms: number | undefined;
+  readonly display: string;
+}
+
+function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined, bound?: Bound): Session {
   return {
     async select<Row extends object>(sql: string, bind?: readonly unknown[]) {
-      return sequelize.query<Row>(sql, {
+      const query = sequelize.query<Row>(sql, {
         type: QueryTypes.SELECT,
         raw: true,
         ...(bind ? { bind: [...bind] } : {}),
         ...(transaction ? { transaction } : {}),
       });
+      return bounded(query, bound?.ms, () => `a read from ${bound?.display ?? ''}`, 'statementTimeout');
     },
     async execute(sql: string, bind?: readonly unknown[]) {
       await sequelize.query(sql, {
@@ -95,9 +119,9 @@ export function driverMessage(error: unknown): string {
     const text = message !== '' ? message : typeof code === 'string' ? code : error.name;
     // PostgreSQL's DETAIL names the row at fault: `Key (team_id)=(42) is not present in table "teams".`
     const detail = (original as { detail?: unknown } | undefined)?.detail;
-    return redactUrls(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
+    return redactSecrets(typeof detail === 'string' && detail !== '' ? `${text} (${detail})` : text);
   }
-  return redactUrls(String(error));
+  return redactSecrets(String(error));
 }
 
 /** The session's current schema and the server's version, or CONNECTION_FAILED. */
@@ -106,9 +130,14 @@ async function connectionOn(
   engine: Engine,
   display: string,
   close: () => Promise<void>,
+  shared: boolean,
+  statementTimeoutMs: number | undefined,
 ): Promise<Connection> {
-  const base = sessionOn(sequelize, undefined);
-  const [info] = await base.select<{ schema: string | null; version: string }>(engine.session.infoSql);
+  const bound = { ms: statementTimeoutMs, display };
+  const base = sessionOn(sequelize, undefined, bound);
+  const [info] = await base.select<{ schema: string | null; database: string | null; version: string }>(
+    engine.session.infoSql,
+  );
   const defaultSchema = info?.schema;
   if (defaultSchema === undefined || defaultSchema === null || defaultSchema === '') {
     throw new FkdiffError('CONNECTION_FAILED', `${display}: the connection has no current schema`);
@@ -118,10 +147,18 @@ async function connectionOn(
     engine,
     display,
     defaultSchema,
+    database: info?.database ?? defaultSchema,
     serverVersion: info?.version ?? '',
     product: engine.productName(info?.version ?? ''),
-    transaction: (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction))),
-    close,
+    transaction: (work) =>
+      sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction, bound))),
+    // A transaction keeps its connection checked out: the pool can neither lend nor close it.
+    dedicated: shared
+      ? (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction)))
+      : undefined,
+    // A stalled socket never closes: give up on it rather than keep the process waiting.
+    close: () =>
+      Promise.race([close(), new Promise<void>((resume) => setTimeout(resume, CLOSE_TIMEOUT_MS).unref())]),
   };
 }
 
@@ -135,6 +172,8 @@ function connectionFailed(display: string, error: unknown): FkdiffError {
 export interface ConnectOptions {
   /** An embedded engine may make a new database where there is none (default true). */
   readonly create?: boolean;
+  /** How long a catalog read or a check may wait for its answer (default 30 s; 0: no bound). */
+  readonly statementTimeoutMs?: number;
 }
 
 export async function connect(url: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
@@ -142,7 +181,14 @@ export async function connect(url: string | undefined, options: ConnectOptions =
   let endpoint: Endpoint | undefined;
   try {
     endpoint = await openEndpoint(target, options);
-    return await connectionOn(endpoint.sequelize, target.engine, target.display, endpoint.stop);
+    return await connectionOn(
+      endpoint.sequelize,
+      target.engine,
+      target.display,
+      endpoint.stop,
+      target.kind === 'server',
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    );
   } catch (error) {
     await endpoint?.stop().catch(() => undefined);
     throw connectionFailed(target.display, error);
@@ -163,7 +209,21 @@ function instanceDisplay(sequelize: Sequelize): string {
 const servedDialects = (): string =>
   ENGINE_NAMES.flatMap((name) => engineFor(name).sequelize.dialects).join(', ');
 
-export async function connectSequelize(sequelize: Sequelize): Promise<Connection> {
+/** The apply lock holds one session for the whole apply; the work needs another. */
+function refuseOneConnectionPool(sequelize: Sequelize, display: string): void {
+  const max = sequelize.config.pool?.max;
+  if (max !== undefined && max < 2) {
+    throw new FkdiffError(
+      'CONNECTION_FAILED',
+      `${display}: fkdiff needs a pool of at least 2 connections (pool.max), one for the apply lock`,
+    );
+  }
+}
+
+export async function connectSequelize(
+  sequelize: Sequelize,
+  options: Pick<ConnectOptions, 'statementTimeoutMs'> = {},
+): Promise<Connection> {
   const dialect = sequelize.getDialect();
   const engine = engineForSequelizeDialect(dialect);
   if (engine === undefined) {
@@ -172,9 +232,17 @@ export async function connectSequelize(sequelize: Sequelize): Promise<Connection
       `Sequelize dialect ${escapeUnsafe(dialect)} is not supported: use ${servedDialects()}`,
     );
   }
-  const display = redactUrls(instanceDisplay(sequelize));
+  const display = redactSecrets(instanceDisplay(sequelize));
   try {
-    return await connectionOn(sequelize, engine, display, () => Promise.resolve());
+    refuseOneConnectionPool(sequelize, display);
+    return await connectionOn(
+      sequelize,
+      engine,
+      display,
+      () => Promise.resolve(),
+      true,
+      options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+    );
   } catch (error) {
     throw connectionFailed(display, error);
   }

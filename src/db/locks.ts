@@ -22,33 +22,49 @@ export async function withLockTimeout<T>(
   return work(connection);
 }
 
+/** The apply lock was taken by someone else: this apply waits for it. */
+export interface LockWait {
+  readonly lock: string;
+  /** Who holds it, as the server says; undefined when it does not. */
+  readonly holder: string | undefined;
+  readonly waitMs: number;
+}
+
 /**
- * Runs `work` (plan, apply, verify) while holding the database's named apply lock, where the engine
- * needs one (MySQL: DDL commits statement by statement, so two applies must never interleave). The
- * plan is made under the lock, so it cannot be stale when it runs.
+ * Runs `work` (plan, ask, apply, verify) while holding the database's named apply lock on one
+ * dedicated session, which the pool neither hands to anyone else nor closes while `work` runs (a
+ * prompt left open included). A waiter plans only once it has the lock, so it plans against what
+ * the other apply left. An embedded database is this process's alone and needs no lock.
  */
 export async function withApplyLock<T>(
   connection: Connection,
   lockWaitMs: number,
   work: () => Promise<T>,
+  onWait?: (wait: LockWait) => void,
 ): Promise<T> {
+  const { dedicated } = connection;
+  if (dedicated === undefined) return work();
   const lock = connection.engine.session.applyLock;
-  if (lock === undefined) return work();
-  const lockName = lock.name(connection.defaultSchema);
-  const [row] = await connection.select<{ acquired: number | string | null }>(lock.acquireSql, [
-    lockName,
-    Math.ceil(lockWaitMs / 1000),
-  ]);
-  if (Number(row?.acquired) !== 1) {
-    throw new FkdiffError(
-      'LOCK_TIMEOUT',
-      `another fkdiff apply holds the lock "${lockName}" on ${connection.display}; waited ${lockWaitMs} ms`,
-      { settings: ['lockWait'] },
-    );
-  }
-  try {
-    return await work();
-  } finally {
-    await connection.select(lock.releaseSql, [lockName]).catch(() => undefined);
-  }
+  const name = lock.name(connection.database);
+  return dedicated(async (session) => {
+    if (!(await lock.acquire(session, name, 0))) {
+      const holder = await lock.holder(connection, name).catch(() => undefined);
+      onWait?.({ lock: name, holder, waitMs: lockWaitMs });
+      if (lockWaitMs <= 0 || !(await lock.acquire(session, name, lockWaitMs))) {
+        const now = await lock.holder(connection, name).catch(() => undefined);
+        throw new FkdiffError(
+          'LOCK_TIMEOUT',
+          `another fkdiff apply holds the lock "${name}" on ${connection.display}${
+            (now ?? holder) === undefined ? '' : ` (${now ?? holder})`
+          }; waited ${lockWaitMs} ms: nothing was changed`,
+          { settings: ['lockWait'] },
+        );
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await lock.release(session, name).catch(() => undefined);
+    }
+  });
 }

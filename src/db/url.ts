@@ -1,6 +1,7 @@
 import type { Engine, ServerSettings } from '../engines/engine.js';
 import { embeddedEngineFor, engineForScheme, urlForms } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
+import { redactSecrets } from './redact.js';
 
 /** Where to connect, parsed from a database URL. */
 export type Target =
@@ -18,11 +19,6 @@ export type Target =
       readonly display: string;
     };
 
-/** Removes the password from anything that looks like a URL in `text`. */
-export function redactUrls(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@');
-}
-
 function embeddedTarget(url: string, engine: Engine): Target | undefined {
   const { embedded } = engine;
   if (embedded === undefined) return undefined;
@@ -30,18 +26,24 @@ function embeddedTarget(url: string, engine: Engine): Target | undefined {
   return { kind: 'embedded', engine, location, display };
 }
 
-export function parseTarget(url: string | undefined): Target {
+export function parseTarget(
+  url: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Target {
   if (url === undefined || url.trim() === '') {
     throw new FkdiffError('URL_INVALID', 'no database URL', { settings: ['url'] });
   }
   const embedded = embeddedEngineFor(url);
   const inProcess = embedded === undefined ? undefined : embeddedTarget(url, embedded);
   if (inProcess !== undefined) return inProcess;
+  const scheme = /^[a-z][a-z0-9+.-]*:/iu.exec(url)?.[0].toLowerCase();
+  const reader = scheme === undefined ? undefined : engineForScheme(scheme);
+  if (reader?.url.read !== undefined) return { kind: 'server', engine: reader, ...reader.url.read(url, env) };
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch (error) {
-    throw new FkdiffError('URL_INVALID', `invalid database URL ${redactUrls(url)}`, { cause: error });
+    throw new FkdiffError('URL_INVALID', `invalid database URL ${redactSecrets(url)}`, { cause: error });
   }
   const engine = engineForScheme(parsed.protocol);
   if (engine === undefined) {
@@ -51,7 +53,7 @@ export function parseTarget(url: string | undefined): Target {
     try {
       return decodeURIComponent(part);
     } catch (error) {
-      throw new FkdiffError('URL_INVALID', `invalid ${what} encoding in ${redactUrls(url)}`, {
+      throw new FkdiffError('URL_INVALID', `invalid ${what} encoding in ${redactSecrets(url)}`, {
         cause: error,
       });
     }

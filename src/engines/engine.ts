@@ -75,6 +75,14 @@ export interface ServerSettings {
   readonly password: string;
   readonly database: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Driver options the engine read from the URL and the environment (TLS, application name). */
+  readonly driverOptions?: Readonly<Record<string, unknown>>;
+}
+
+/** A server's settings read from a URL, with the URL as it may be shown. */
+export interface ReadUrl extends ServerSettings {
+  /** The URL without its password, in the authority or as a parameter. */
+  readonly display: string;
 }
 
 /** How the engine's URLs read: `postgres://…`, `mysql://…`. */
@@ -87,6 +95,13 @@ export interface UrlRules {
   readonly defaultUser: string;
   /** A URL to show in messages, e.g. when the database is missing. */
   readonly example: string;
+  /**
+   * Reads a URL as the engine's own client does (PostgreSQL: as libpq and psql, with the PG*
+   * variables of `env`); absent: the common reading. Throws URL_INVALID.
+   */
+  read?(url: string, env: Readonly<Record<string, string | undefined>>): ReadUrl;
+  /** The password a password file holds for these settings (PostgreSQL: ~/.pgpass), if any. */
+  storedPassword?(settings: ServerSettings): Promise<string | undefined>;
 }
 
 /** An engine that runs inside this process and serves the same wire protocol (PGlite). */
@@ -110,7 +125,7 @@ export interface EmbeddedTransport {
 
 /** How a session of this engine behaves: its current schema, lock waits, the apply lock. */
 export interface SessionRules {
-  /** One row: `schema` (the default schema, or NULL) and `version`. */
+  /** One row: `schema` (the default schema, or NULL), `database` and `version`. */
   readonly infoSql: string;
   /** Every schema (MySQL: database) of the connection users can govern, as rows of `name`. */
   readonly schemasSql: string;
@@ -120,19 +135,26 @@ export interface SessionRules {
   /** Whether a driver error says a lock wait timed out. */
   isLockTimeout(error: unknown): boolean;
   /**
-   * A named lock held for the whole apply, where DDL commits statement by statement and two
-   * applies must never interleave; undefined where the engine needs none.
+   * Whether the server itself reported the error (a SQLSTATE), so that what happened is known;
+   * false for a lost or stalled connection, after which only the catalog can say what was applied.
    */
-  readonly applyLock:
-    | {
-        /** Binds `$1` name, `$2` seconds to wait; one row, `acquired` (1 taken). */
-        readonly acquireSql: string;
-        /** Binds `$1` name. */
-        readonly releaseSql: string;
-        /** The lock's name for a database, within the server's limit. */
-        name(database: string): string;
-      }
-    | undefined;
+  isServerError(error: unknown): boolean;
+  /** The lock that keeps two applies to one database apart, from before planning to after verifying. */
+  readonly applyLock: ApplyLockRules;
+}
+
+/**
+ * A named lock held on one dedicated session for a whole apply (PostgreSQL: an advisory lock of the
+ * session's transaction; MySQL: GET_LOCK). Deploy scripts can take or look for the same lock.
+ */
+export interface ApplyLockRules {
+  /** The lock's name for a database, within the server's limit. */
+  name(database: string): string;
+  /** Takes the lock on `session`, waiting up to `waitMs` (0: only if free now); false when another holds it. */
+  acquire(session: Session, name: string, waitMs: number): Promise<boolean>;
+  release(session: Session, name: string): Promise<void>;
+  /** Who holds the lock, in words (`pid 42, app@10.0.0.7`); undefined when the server does not say. */
+  holder(session: Session, name: string): Promise<string | undefined>;
 }
 
 /** Where the engine takes part in planning beyond SQL text (InnoDB's implicit indexes). */
@@ -186,6 +208,11 @@ export interface Engine {
   quoteTable(ref: TableRef): string;
   /** Length of an identifier in the unit the engine limits it by. */
   identifierLength(name: string): number;
+  /**
+   * Why the server would refuse or change this identifier (MySQL: a character beyond the Basic
+   * Multilingual Plane, a trailing space; PostgreSQL: NUL), beyond its length; undefined when it is fine.
+   */
+  identifierProblem(name: string): string | undefined;
   /** Canonical form of a rule, so that rules the engine treats alike compare equal. */
   normalizeAction(action: ReferentialAction): ReferentialAction;
   /** The single SQL statement (without a trailing semicolon) that performs one step. */

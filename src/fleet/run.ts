@@ -5,7 +5,8 @@
  */
 import { groupBy } from '../collections.js';
 import { connect, driverMessage, type Connection } from '../db/connection.js';
-import { parseTarget, redactUrls } from '../db/url.js';
+import { redactSecrets } from '../db/redact.js';
+import { parseTarget } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
 import { compareStrings, type Catalog } from '../model/catalog.js';
 import type { HazardCode, Plan } from '../model/plan.js';
@@ -116,14 +117,14 @@ export function failureOutcome(error: unknown): TargetOutcome {
     return {
       status: 'failed',
       code: error.code,
-      message: redactUrls([error.message, ...problems, ...more].join('; ')),
+      message: redactSecrets([error.message, ...problems, ...more].join('; ')),
     };
   }
   return { status: 'failed', code: 'UNEXPECTED', message: driverMessage(error) };
 }
 
 function serverDisplay(url: string): string {
-  return redactUrls(url);
+  return redactSecrets(url);
 }
 
 /** The spec is written for one tenant: with schemas of their own, it would not follow the tenant. */

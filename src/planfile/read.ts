@@ -21,8 +21,37 @@ export interface SavedPlan {
   readonly fingerprint: string;
   /** The steps' SQL, in order. */
   readonly statements: readonly string[];
+  /** The steps as saved, one by one: apply checks each against a fresh plan. */
+  readonly steps: readonly SavedStep[];
+  /** The plan's hazards as saved: `code table.constraint`, in order. */
+  readonly hazards: readonly string[];
   /** The resolved spec the plan was made from; absent in files written before fkdiff saved it. */
   readonly spec: Spec | undefined;
+}
+
+/** One saved step, as far as apply compares it with a fresh plan's. */
+export interface SavedStep {
+  readonly op: string;
+  readonly table: { readonly schema: string; readonly name: string };
+  readonly constraint: string;
+  readonly sql: string;
+  readonly transaction: number;
+  readonly hazards: readonly HazardCode[];
+}
+
+interface StepDocument extends Omit<SavedStep, 'hazards'> {
+  readonly hazards: readonly { readonly code: HazardCode }[];
+}
+
+interface PlanHazardDocument {
+  readonly code: HazardCode;
+  readonly table: { readonly schema: string; readonly name: string };
+  readonly constraint: string;
+}
+
+/** A plan hazard as apply compares it. */
+export function hazardKey(hazard: PlanHazardDocument): string {
+  return `${hazard.code} ${hazard.table.schema}.${hazard.table.name}.${hazard.constraint}`;
 }
 
 type DesiredKeyDocument = Omit<DesiredForeignKey, 'name' | 'source'> & {
@@ -43,7 +72,8 @@ interface PlanDocument {
   readonly schemas: readonly string[];
   readonly online: boolean;
   readonly fingerprint: string;
-  readonly steps: readonly { readonly sql: string }[];
+  readonly steps: readonly StepDocument[];
+  readonly hazards: readonly PlanHazardDocument[];
   readonly spec?: SpecDocument;
 }
 
@@ -104,6 +134,15 @@ export function readPlanFile(text: string, file: string): SavedPlan {
     online: data.online,
     fingerprint: data.fingerprint,
     statements: data.steps.map((step) => step.sql),
+    steps: data.steps.map((step) => ({
+      op: step.op,
+      table: { schema: step.table.schema, name: step.table.name },
+      constraint: step.constraint,
+      sql: step.sql,
+      transaction: step.transaction,
+      hazards: step.hazards.map((hazard) => hazard.code),
+    })),
+    hazards: data.hazards.map(hazardKey),
     spec: data.spec === undefined ? undefined : savedSpec(data.spec, data.schemas),
   };
 }

@@ -6,9 +6,12 @@ import { readRefParts, splitSchema } from './table-ref.js';
 
 export type TableMatcher = (table: TableRef) => boolean;
 
+/** Matches one name part (whole, in characters, not UTF-16 units). */
+type Glob = (text: string) => boolean;
+
 interface ExcludePattern {
-  readonly schema: RegExp | undefined;
-  readonly name: RegExp;
+  readonly schema: Glob | undefined;
+  readonly name: Glob;
 }
 
 /**
@@ -23,17 +26,54 @@ export function readExcludePattern(text: string): ReadResult<ExcludePattern> {
   const { schema, name } = split.value;
   return {
     ok: true,
-    value: { schema: schema === undefined ? undefined : globRegExp(schema), name: globRegExp(name) },
+    value: { schema: schema === undefined ? undefined : compileGlob(schema), name: compileGlob(name) },
   };
 }
 
-function globRegExp(part: RefPart): RegExp {
-  const source = part.text.replace(/[.*+?^${}()|[\]\\]/gu, (char) => {
-    if (part.quoted) return `\\${char}`;
-    if (char === '*') return '.*';
-    return char === '?' ? '.' : `\\${char}`;
-  });
-  return new RegExp(`^${source}$`, 'su');
+/** One character of a glob: a literal, or `?` (any one character). */
+type GlobChar = string | undefined;
+
+/** Where `segment` first matches in `text` at or after `from`, or -1. */
+function findSegment(text: readonly string[], segment: readonly GlobChar[], from: number): number {
+  for (let start = from; start + segment.length <= text.length; start += 1) {
+    if (segmentAt(text, segment, start)) return start;
+  }
+  return -1;
+}
+
+function segmentAt(text: readonly string[], segment: readonly GlobChar[], start: number): boolean {
+  return segment.every((char, offset) => char === undefined || char === text[start + offset]);
+}
+
+/**
+ * `*` (any run) and `?` (one character); quoted parts are literal. No backtracking: the pattern is
+ * split at its stars, the first piece must start the name, the last must end it, and each piece
+ * between is taken at its leftmost place (which is always right for globs), so the time is bounded
+ * by the pattern's length times the name's, whatever the number of stars.
+ */
+function compileGlob(part: RefPart): Glob {
+  const chars = Array.from(part.text);
+  const pieces: GlobChar[][] = [[]];
+  for (const char of chars) {
+    if (!part.quoted && char === '*') pieces.push([]);
+    else pieces[pieces.length - 1]?.push(!part.quoted && char === '?' ? undefined : char);
+  }
+  const [first = [], ...rest] = pieces;
+  const last = rest.pop();
+  return (name) => {
+    const text = Array.from(name);
+    if (last === undefined) return text.length === first.length && segmentAt(text, first, 0);
+    if (text.length < first.length + last.length || !segmentAt(text, first, 0)) return false;
+    const end = text.length - last.length;
+    if (!segmentAt(text, last, end)) return false;
+    let position = first.length;
+    for (const middle of rest) {
+      const found = findSegment(text.slice(0, end), middle, position);
+      if (found < 0) return false;
+      position = found + middle.length;
+    }
+    return true;
+  };
 }
 
 /** One predicate for all patterns, compiled once: true when any pattern matches the table. */
@@ -44,9 +84,7 @@ export function compileExclude(patterns: readonly string[]): TableMatcher {
     return result.value;
   });
   return (table) =>
-    compiled.some(
-      ({ schema, name }) => (schema === undefined || schema.test(table.schema)) && name.test(table.name),
-    );
+    compiled.some(({ schema, name }) => (schema === undefined || schema(table.schema)) && name(table.name));
 }
 
 export function isExcluded(patterns: readonly string[], table: TableRef): boolean {

@@ -158,13 +158,29 @@ export function readShortReference(text: string): ReadResult<ShortReference> {
   return { ok: true, value: { table: table.value, columns } };
 }
 
-/** Whether `formatShortReference` reads back exactly, so `pull` may use the short form. */
+/** Characters a short form must not hold: controls, format characters, line breaks and other blanks. */
+const NOT_PLAIN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}]|[^\S ]/u;
+
+/**
+ * Whether `formatShortReference` reads back exactly, so `pull` may use the short form: it is
+ * written, read again, and must give the same table and columns; names with a line break or a
+ * control character always take the long form.
+ */
 export function fitsShortReference(table: ParsedTableRef, columns: readonly string[]): boolean {
   const names = table.schema === undefined ? [table.name] : [table.schema, table.name];
-  return (
+  const plain =
     columns.length > 0 &&
+    [...names, ...columns].every((name) => !NOT_PLAIN.test(name)) &&
     names.every((name) => !needsQuoting(name) && !/[(),]/u.test(name)) &&
-    columns.every((column) => column !== '' && column.trim() === column && !/[(),]/u.test(column))
+    columns.every((column) => column !== '' && column.trim() === column && !/[(),]/u.test(column));
+  if (!plain) return false;
+  const read = readShortReference(formatShortReference(table, columns));
+  return (
+    read.ok &&
+    read.value.table.schema === table.schema &&
+    read.value.table.name === table.name &&
+    read.value.columns.length === columns.length &&
+    read.value.columns.every((column, index) => column === columns[index])
   );
 }
 

@@ -1,52 +1,24 @@
 /** A connection lost while fkdiff reads the catalog is reported as such: one line, its code. */
-import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orgsAndUsers, spawnCli } from '../support/cli.js';
+import { faultProxy, type FaultProxy } from '../support/proxy.js';
 import { available, POSTGRES_URL } from '../support/targets.js';
-
-/**
- * A TCP proxy to the PostgreSQL server that drops both sides of a connection as soon as the client
- * sends a query naming `trigger` (the catalog query of foreign keys).
- */
-function droppingProxy(target: URL, trigger: string): Promise<{ server: Server; port: number }> {
-  const server = createServer((client: Socket) => {
-    const upstream = connectTcp(Number(target.port || 5432), target.hostname);
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('data', (chunk: Buffer) => {
-      if (chunk.includes(trigger)) drop();
-      else upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    client.on('error', drop);
-    upstream.on('error', drop);
-    client.on('close', drop);
-    upstream.on('close', drop);
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0 });
-    });
-  });
-}
 
 describe.skipIf(!available('postgres'))('a connection lost during the catalog reads', () => {
   const fixture = orgsAndUsers();
-  let proxy: { server: Server; port: number };
+  let proxy: FaultProxy;
   beforeAll(async () => {
-    proxy = await droppingProxy(new URL(POSTGRES_URL), 'pg_catalog.pg_constraint');
+    proxy = await faultProxy(POSTGRES_URL, {
+      trigger: 'pg_catalog.pg_constraint',
+      fault: 'drop-before',
+      once: false,
+    });
   });
-  afterAll(() => {
-    proxy.server.close();
-  });
+  afterAll(() => proxy.close());
 
   it('plan reports CONNECTION_FAILED in one line, naming the catalog read, and changes nothing', async () => {
-    const url = new URL(fixture.db().url);
-    url.host = `127.0.0.1:${proxy.port}`;
-    const result = await spawnCli(['plan', fixture.spec(), '--url', url.toString()]);
+    const url = proxy.url(fixture.db().url);
+    const result = await spawnCli(['plan', fixture.spec(), '--url', url]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(
@@ -58,18 +30,15 @@ describe.skipIf(!available('postgres'))('a connection lost during the catalog re
 
 describe.skipIf(!available('postgres'))('a connection lost in the middle of an apply transaction', () => {
   const fixture = orgsAndUsers();
-  let proxy: { server: Server; port: number };
+  let proxy: FaultProxy;
   beforeAll(async () => {
-    proxy = await droppingProxy(new URL(POSTGRES_URL), 'ADD CONSTRAINT');
+    proxy = await faultProxy(POSTGRES_URL, { trigger: 'ADD CONSTRAINT', fault: 'drop-before', once: false });
   });
-  afterAll(() => {
-    proxy.server.close();
-  });
+  afterAll(() => proxy.close());
 
   it('apply fails in fkdiff words only: no second line from Sequelize about the rollback', async () => {
-    const url = new URL(fixture.db().url);
-    url.host = `127.0.0.1:${proxy.port}`;
-    const result = await spawnCli(['apply', fixture.spec(), '--url', url.toString(), '--yes']);
+    const url = proxy.url(fixture.db().url);
+    const result = await spawnCli(['apply', fixture.spec(), '--url', url, '--yes']);
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n').filter((line) => line !== '');
     expect(lines).toHaveLength(1);

@@ -1,48 +1,13 @@
 /** The CLI in a pseudo-terminal (util-linux `script`), as a person at a terminal runs it. */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_COMMAND, orgsAndUsers } from '../support/cli.js';
+import { orgsAndUsers } from '../support/cli.js';
+import { cliCommand, inTerminal, shellQuote } from '../support/terminal.js';
 import { available } from '../support/targets.js';
 
 const ESC = '\u001b';
-
-function shellQuote(word: string): string {
-  return `'${word.replaceAll("'", "'\\''")}'`;
-}
-
-/**
- * Runs `shell` (a command line) with a pseudo-terminal as its terminal, typing `answer` once `prompt`
- * appears; resolves with everything the terminal showed and the exit status.
- */
-function inTerminal(
-  shell: string,
-  env: Record<string, string | undefined>,
-  reply?: { readonly prompt: string; readonly answer: string },
-): Promise<{ readonly screen: string; readonly code: number | null }> {
-  const child = spawn('script', ['-qefc', shell, '/dev/null'], {
-    env: { ...process.env, NO_COLOR: undefined, TERM: 'xterm', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let screen = '';
-  let answered = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    screen += chunk.toString();
-    if (reply !== undefined && !answered && screen.includes(reply.prompt)) {
-      answered = true;
-      child.stdin.write(reply.answer);
-    }
-  });
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) => {
-      done({ screen, code });
-    });
-  });
-}
-
-const command = (args: readonly string[]): string => [...CLI_COMMAND, ...args].map(shellQuote).join(' ');
+const command = cliCommand;
 
 describe.skipIf(!available('postgres'))('at a terminal (PostgreSQL)', () => {
   const fixture = orgsAndUsers();

@@ -14,6 +14,7 @@ import { planChanges } from '../../src/plan/plan.js';
 import { readPlanFile, writePlanFile } from '../../src/planfile/index.js';
 import type { SavedPlan } from '../../src/planfile/index.js';
 import { catalog, fk, table, want } from '../support/builders.js';
+import { savedParts } from '../support/planfile.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -406,6 +407,7 @@ describe('schemas/plan.schema.json', () => {
       online: plan.online,
       fingerprint: plan.fingerprint,
       statements: plan.steps.map((step) => step.sql),
+      ...savedParts(plan),
       spec: undefined,
     };
     expect(readPlanFile(writePlanFile(plan), FILE)).toStrictEqual(expected);

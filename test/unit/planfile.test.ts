@@ -8,6 +8,8 @@ import type { HazardCode, Plan, Step, StepAction } from '../../src/model/plan.js
 import { readPlanFile, writePlanFile } from '../../src/planfile/index.js';
 import type { SavedPlan } from '../../src/planfile/index.js';
 import { keyOn as fk, tableAt as table } from '../support/builders.js';
+import { savedParts } from '../support/planfile.js';
+import { savedPlanDifference } from '../../src/planfile/compare.js';
 
 const postgres = postgresEngine;
 const mysql = mysqlEngine;
@@ -277,6 +279,7 @@ describe('writePlanFile / readPlanFile', () => {
       online: plan.online,
       fingerprint: plan.fingerprint,
       statements: plan.steps.map((s) => s.sql),
+      ...savedParts(plan),
       spec: undefined,
     };
     expect(readPlanFile(writePlanFile(plan), 'saved/plan.json')).toStrictEqual(expected);
@@ -403,5 +406,65 @@ describe('writePlanFile / readPlanFile', () => {
     const { line, column } = found?.source ?? { line: 0, column: 0 };
     const lineText = text.split('\n')[line - 1] ?? '';
     expect(lineText.slice(column - 1, column - 1 + at.length)).toBe(at);
+  });
+});
+
+describe('strict plan files: apply runs a saved plan only when it is step for step the plan made now', () => {
+  type Document = {
+    dialect: string;
+    steps: { sql: string; transaction: number; hazards: unknown[] }[];
+    hazards: unknown[];
+  };
+  const edited = (edit: (document: Document) => void): SavedPlan => {
+    const document = JSON.parse(writePlanFile(postgresPlan)) as Document;
+    edit(document);
+    return readPlanFile(JSON.stringify(document), 'plan.json');
+  };
+
+  it('accepts the file as written', () => {
+    expect(
+      savedPlanDifference(
+        edited(() => undefined),
+        postgresPlan,
+      ),
+    ).toBeUndefined();
+  });
+
+  it.each<[string, (document: Document) => void, string]>([
+    ['another dialect', (d) => void (d.dialect = 'mysql'), 'it was made for mysql, the database is postgres'],
+    [
+      'two steps merged into one',
+      (d) => {
+        const [first, second] = d.steps;
+        if (first !== undefined && second !== undefined) first.sql = `${first.sql}; ${second.sql}`;
+        d.steps.splice(1, 1);
+      },
+      'it has 6 steps, a plan made now has 7',
+    ],
+    [
+      'a statement edited',
+      (d) => void ((d.steps[2] ?? { sql: '' }).sql += ' CASCADE'),
+      'step 3: its SQL differs',
+    ],
+    [
+      'a step moved to another transaction',
+      (d) => void ((d.steps[0] ?? { transaction: 0 }).transaction = 9),
+      'step 1: it runs in another transaction',
+    ],
+    [
+      'the hazards stripped',
+      (d) => {
+        for (const saved of d.steps) saved.hazards = [];
+        d.hazards = [];
+      },
+      'its hazards are [] in the file',
+    ],
+    [
+      'the plan-level hazards stripped',
+      (d) => void (d.hazards = []),
+      "its list of hazards is not the plan's",
+    ],
+  ])('refuses %s', (_, edit, expected) => {
+    expect(savedPlanDifference(edited(edit), postgresPlan)).toContain(expected);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { FkdiffError } from '../../src/errors.js';
 import { compileExclude, isExcluded } from '../../src/spec/index.js';
 
@@ -41,5 +42,24 @@ describe('exclude globs', () => {
     expect(() => compileExclude(['"open'])).toThrow(
       'invalid exclude pattern "\\"open": unterminated quoted name',
     );
+  });
+});
+
+describe('exclude globs in bounded time', () => {
+  it('matches as a regular expression would, for any pattern of stars, marks and letters', () => {
+    const glob = fc.stringMatching(/^[ab*?]{1,8}$/u);
+    const name = fc.stringMatching(/^[ab]{0,10}$/u);
+    fc.assert(
+      fc.property(glob, name, (pattern, table) => {
+        const source = pattern.replaceAll('*', '.*').replaceAll('?', '.');
+        const expected = new RegExp(`^${source}$`, 'su').test(table);
+        expect(isExcluded([pattern], { schema: 'public', name: table })).toBe(expected);
+      }),
+    );
+  });
+
+  it('answers a pattern of 30 stars against a long name that does not match', () => {
+    const pattern = `${'a*'.repeat(30)}b`;
+    expect(isExcluded([pattern], { schema: 'public', name: 'a'.repeat(5000) })).toBe(false);
   });
 });

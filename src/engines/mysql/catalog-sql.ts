@@ -137,7 +137,8 @@ SELECT SCHEMA_NAME AS \`name\`
  WHERE SCHEMA_NAME NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')`;
 
 /** One row: `schema` (the connection's database, NULL when none) and `version`. */
-export const CURRENT_DATABASE_SQL = 'SELECT DATABASE() AS `schema`, VERSION() AS `version`';
+export const CURRENT_DATABASE_SQL =
+  'SELECT DATABASE() AS `schema`, DATABASE() AS `database`, VERSION() AS `version`';
 
 /**
  * Takes a server-wide named lock. Binds: `$1` lock name (at most 64 characters on MySQL),
@@ -161,6 +162,14 @@ export function applyLockName(database: string): string {
 }
 
 /** Bind: `$1` lock name. One row, `released`: 1 released, 0 held by another session, NULL not held. */
+/**
+ * Who holds the named lock `$1`: at most one row with `pid` (the connection id), `who`
+ * (user@host) and `seconds` in its current state. Without the PROCESS privilege another user's
+ * connection is not listed, and there is no row.
+ */
+export const LOCK_HOLDER_SQL =
+  "SELECT `ID` AS `pid`, CONCAT(`USER`, '@', `HOST`) AS `who`, `TIME` AS `seconds` FROM information_schema.PROCESSLIST WHERE `ID` = IS_USED_LOCK($1)";
+
 export const RELEASE_LOCK_SQL = 'SELECT RELEASE_LOCK($1) AS `released`';
 
 /**

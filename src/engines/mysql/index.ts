@@ -14,6 +14,7 @@ import { derivedNameBlocked, implicitIndexDrops, implicitIndexProblems } from '.
 import { introspectMysql } from './introspect.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
+import { LONE_SURROGATE } from '../names.js';
 
 export const mysqlEngine: Engine = {
   name: 'mysql',
@@ -51,6 +52,15 @@ export const mysqlEngine: Engine = {
   quoteIdentifier,
   quoteTable,
   identifierLength,
+  // MySQL stores identifiers in utf8mb3 and strips or refuses trailing spaces.
+  identifierProblem: (name) => {
+    if (LONE_SURROGATE.test(name)) return 'holds an unpaired surrogate: not valid Unicode';
+    const wide = /[\u{10000}-\u{10FFFF}]/u.exec(name)?.[0];
+    if (wide !== undefined) {
+      return `holds U+${(wide.codePointAt(0) ?? 0).toString(16).toUpperCase()}, beyond the Basic Multilingual Plane, which MySQL identifiers cannot hold`;
+    }
+    return name.endsWith(' ') ? 'ends with a space, which MySQL identifiers cannot' : undefined;
+  },
   normalizeAction,
   stepSql,
   definitionSql,

@@ -1,11 +1,14 @@
 /** How fkdiff connects to MySQL and MariaDB and how their sessions behave. */
+import { readFileSync } from 'node:fs';
+import { FkdiffError } from '../../errors.js';
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import type { ApplyLockRules, SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
 import {
   ACQUIRE_LOCK_SQL,
   applyLockName,
   CURRENT_DATABASE_SQL,
   DATABASES_SQL,
+  LOCK_HOLDER_SQL,
   RELEASE_LOCK_SQL,
   SET_LOCK_WAIT_TIMEOUT_SQL,
 } from './catalog-sql.js';
@@ -32,6 +35,32 @@ export function lockWaitSeconds(milliseconds: number): number {
 /** ER_LOCK_WAIT_TIMEOUT (1205): lock_wait_timeout or innodb_lock_wait_timeout ran out. */
 const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
 
+/**
+ * GET_LOCK is held by the session until RELEASE_LOCK or until its connection closes: the pipeline
+ * holds it on a connection the pool never hands out nor closes while the apply runs.
+ */
+const applyLock: ApplyLockRules = {
+  name: applyLockName,
+  async acquire(session, name, waitMs) {
+    const [row] = await session.select<{ acquired: number | string | null }>(ACQUIRE_LOCK_SQL, [
+      name,
+      Math.ceil(Math.max(0, waitMs) / 1000),
+    ]);
+    return Number(row?.acquired) === 1;
+  },
+  async release(session, name) {
+    await session.select(RELEASE_LOCK_SQL, [name]);
+  },
+  async holder(session, name) {
+    const [row] = await session.select<{ pid: number; who: string; seconds: number | null }>(
+      LOCK_HOLDER_SQL,
+      [name],
+    );
+    if (row === undefined) return undefined;
+    return `connection ${row.pid}, ${row.who}${row.seconds === null ? '' : `, ${row.seconds} s in its current state`}`;
+  },
+};
+
 export const sessionRules: SessionRules = {
   infoSql: CURRENT_DATABASE_SQL,
   schemasSql: DATABASES_SQL,
@@ -41,14 +70,64 @@ export const sessionRules: SessionRules = {
     const original = (error as { original?: { code?: unknown; errno?: unknown } } | undefined)?.original;
     return original?.errno === LOCK_WAIT_TIMEOUT_ERRNO || original?.code === 'ER_LOCK_WAIT_TIMEOUT';
   },
-  // DDL commits statement by statement: two applies must never interleave.
-  applyLock: { acquireSql: ACQUIRE_LOCK_SQL, releaseSql: RELEASE_LOCK_SQL, name: applyLockName },
+  // The server's errors carry a SQLSTATE and leave the connection usable; a lost one is fatal.
+  isServerError: (error) => {
+    const original = (error as { original?: { sqlState?: unknown; fatal?: unknown } } | undefined)?.original;
+    return typeof original?.sqlState === 'string' && original.fatal !== true;
+  },
+  applyLock,
 };
 
-export function sequelizeOptions(_settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+/**
+ * TLS as the mysql client's `--ssl-mode` and `--ssl-ca` take it, from the URL's `ssl-mode` and
+ * `ssl-ca` (a file) parameters: REQUIRED encrypts, VERIFY_CA checks the chain, VERIFY_IDENTITY the
+ * host name too; DISABLED and PREFERRED (the default) send no TLS options.
+ */
+export function mysqlSsl(params: Readonly<Record<string, string>>): Record<string, unknown> | undefined {
+  const mode = (params['ssl-mode'] ?? params['sslmode'] ?? 'PREFERRED').toUpperCase().replace('-', '_');
+  const caFile = params['ssl-ca'];
+  const ca = caFile === undefined ? {} : { ca: readCertificate(caFile) };
+  switch (mode) {
+    case 'DISABLED':
+    case 'PREFERRED':
+      return undefined;
+    case 'REQUIRED':
+      return caFile === undefined
+        ? { rejectUnauthorized: false }
+        : { ...ca, checkServerIdentity: () => undefined };
+    case 'VERIFY_CA':
+      return { ...ca, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'VERIFY_IDENTITY':
+      return { ...ca, rejectUnauthorized: true };
+    default:
+      throw new FkdiffError(
+        'URL_INVALID',
+        `ssl-mode must be one of DISABLED, PREFERRED, REQUIRED, VERIFY_CA, VERIFY_IDENTITY, not ${mode}`,
+      );
+  }
+}
+
+function readCertificate(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new FkdiffError('URL_INVALID', `ssl-ca: cannot read ${file} (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
+export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+  const ssl = mysqlSsl(settings.params);
   return {
     dialect: 'mysql',
-    dialectOptions: { connectTimeout: connectTimeoutMs, multipleStatements: false },
+    dialectOptions: {
+      connectTimeout: connectTimeoutMs,
+      multipleStatements: false,
+      // A peer that vanished without a word is noticed instead of waited for forever.
+      enableKeepAlive: true,
+      ...(ssl === undefined ? {} : { ssl }),
+    },
   };
 }
 

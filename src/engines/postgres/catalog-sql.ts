@@ -119,7 +119,34 @@ SELECT n.nspname::text AS name
  WHERE n.nspname !~ '^pg_'
    AND n.nspname <> 'information_schema'`;
 
-export const CURRENT_SCHEMA_SQL = 'SELECT current_schema()::text AS schema, version() AS version';
+export const CURRENT_SCHEMA_SQL =
+  'SELECT current_schema()::text AS schema, current_database()::text AS database, version() AS version';
+
+/**
+ * The apply lock: a transaction-scoped advisory lock whose 64-bit key is
+ * `hashtextextended('fkdiff:<database>', 0)`, so a deploy script can take it too
+ * (`SELECT pg_advisory_lock(hashtextextended('fkdiff:' || current_database(), 0))`). It ends with
+ * the transaction, or with the session if the connection is lost. Bind: `$1` the lock's name.
+ * One row, `acquired`: true when taken.
+ */
+export const TRY_APPLY_LOCK_SQL = 'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired';
+
+/** Waits for the apply lock, as long as the transaction's lock_timeout allows. Bind: `$1` name. */
+export const WAIT_APPLY_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+
+/**
+ * Who holds the apply lock named `$1`: at most one row with `pid`, `who` (user@client address) and
+ * `application`. An advisory lock on a 64-bit key shows in pg_locks as classid (high half) and
+ * objid (low half), with objsubid 1.
+ */
+export const APPLY_LOCK_HOLDER_SQL = `SELECT a.pid, a.usename::text || '@' || COALESCE(host(a.client_addr), 'local') AS who,
+       a.application_name AS application
+  FROM pg_catalog.pg_locks l
+  JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+ WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+   AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+   AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)
+ LIMIT 1`;
 
 /** Sets the lock timeout for the current transaction only; the value is a bound parameter. */
 export const SET_LOCK_TIMEOUT_SQL = "SELECT set_config('lock_timeout', $1, true)";

@@ -6,6 +6,7 @@ import { introspectPostgres } from './introspect.js';
 import { pgliteTransport } from './pglite.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
+import { LONE_SURROGATE } from '../names.js';
 
 export const postgresEngine: Engine = {
   name: 'postgres',
@@ -38,6 +39,10 @@ export const postgresEngine: Engine = {
   quoteIdentifier,
   quoteTable,
   identifierLength: (name) => Buffer.byteLength(name, 'utf8'),
+  identifierProblem: (name) => {
+    if (name.includes('\u0000')) return 'holds a NUL character, which PostgreSQL identifiers cannot hold';
+    return LONE_SURROGATE.test(name) ? 'holds an unpaired surrogate: not valid Unicode' : undefined;
+  },
   normalizeAction: (action) => action,
   stepSql,
   definitionSql,

@@ -1,7 +1,15 @@
 /** How fkdiff connects to PostgreSQL and how its sessions behave. */
 import type { Options as SequelizeOptions } from 'sequelize';
-import type { SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
-import { CURRENT_SCHEMA_SQL, SCHEMAS_SQL, SET_LOCK_TIMEOUT_SQL } from './catalog-sql.js';
+import type { ApplyLockRules, SequelizeRules, ServerSettings, SessionRules, UrlRules } from '../engine.js';
+import {
+  APPLY_LOCK_HOLDER_SQL,
+  CURRENT_SCHEMA_SQL,
+  SCHEMAS_SQL,
+  SET_LOCK_TIMEOUT_SQL,
+  TRY_APPLY_LOCK_SQL,
+  WAIT_APPLY_LOCK_SQL,
+} from './catalog-sql.js';
+import { pgpassPassword, readPostgresUrl } from './url.js';
 
 export const urlRules: UrlRules = {
   schemes: ['postgres:', 'postgresql:'],
@@ -10,10 +18,47 @@ export const urlRules: UrlRules = {
   // As libpq: the database defaults to the user's name.
   defaultDatabase: (user) => user,
   example: 'postgres://user@host/app',
+  read: readPostgresUrl,
+  storedPassword: pgpassPassword,
 };
 
 /** SQLSTATE 55P03 lock_not_available: lock_timeout ran out. */
 const LOCK_NOT_AVAILABLE = '55P03';
+
+const isLockTimeout = (error: unknown): boolean =>
+  (error as { original?: { code?: unknown } } | undefined)?.original?.code === LOCK_NOT_AVAILABLE;
+
+/**
+ * An advisory lock of the dedicated session's transaction: two applies of different specs to one
+ * database would otherwise both plan from the same catalog and leave keys matching neither.
+ */
+const applyLock: ApplyLockRules = {
+  name: (database) => `fkdiff:${database}`,
+  async acquire(session, name, waitMs) {
+    if (waitMs <= 0) {
+      const [row] = await session.select<{ acquired: boolean }>(TRY_APPLY_LOCK_SQL, [name]);
+      return row?.acquired === true;
+    }
+    await session.select(SET_LOCK_TIMEOUT_SQL, [`${Math.ceil(waitMs)}ms`]);
+    try {
+      await session.select(WAIT_APPLY_LOCK_SQL, [name]);
+      return true;
+    } catch (error) {
+      if (isLockTimeout(error)) return false;
+      throw error;
+    }
+  },
+  // Released when the dedicated session's transaction ends.
+  release: () => Promise.resolve(),
+  async holder(session, name) {
+    const [row] = await session.select<{ pid: number; who: string; application: string }>(
+      APPLY_LOCK_HOLDER_SQL,
+      [name],
+    );
+    if (row === undefined) return undefined;
+    return `pid ${row.pid}, ${row.who}${row.application === '' ? '' : `, ${row.application}`}`;
+  },
+};
 
 export const sessionRules: SessionRules = {
   infoSql: CURRENT_SCHEMA_SQL,
@@ -21,19 +66,23 @@ export const sessionRules: SessionRules = {
   // Transaction-scoped: it ends with the transaction that set it.
   lockTimeoutSql: SET_LOCK_TIMEOUT_SQL,
   lockTimeoutValue: (milliseconds) => `${milliseconds}ms`,
-  isLockTimeout: (error) =>
-    (error as { original?: { code?: unknown } } | undefined)?.original?.code === LOCK_NOT_AVAILABLE,
-  // Every plan runs in transactions, which never interleave half-applied.
-  applyLock: undefined,
+  isLockTimeout,
+  // The server's errors carry a severity and a SQLSTATE; a lost socket carries neither.
+  isServerError: (error) => {
+    const original = (error as { original?: { code?: unknown; severity?: unknown } } | undefined)?.original;
+    return typeof original?.severity === 'string' && /^[0-9A-Z]{5}$/u.test(String(original.code));
+  },
+  applyLock,
 };
 
 export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
-  const ssl = settings.params['sslmode'] !== undefined && settings.params['sslmode'] !== 'disable';
   return {
     dialect: 'postgres',
     dialectOptions: {
       connectionTimeoutMillis: connectTimeoutMs,
-      ...(ssl ? { ssl: { rejectUnauthorized: false } } : {}),
+      // A peer that vanished without a word is noticed instead of waited for forever.
+      keepAlive: true,
+      ...settings.driverOptions,
     },
   };
 }
