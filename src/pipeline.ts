@@ -345,6 +345,11 @@ export interface ApplySpecOptions extends MakePlanOptions {
   readonly onEvent?: (event: ApplyEvent) => void;
   /** Told when another apply holds the lock, before waiting for it; the plan is made after. */
   readonly onLockWait?: (wait: LockWait) => void;
+  /**
+   * Lock only this schema of the database (a fleet's tenant, whose spec governs that schema alone):
+   * applies to other schemas run beside this one.
+   */
+  readonly lockSchema?: string;
 }
 
 export interface ApplyOutcome {
@@ -420,6 +425,7 @@ export function applySpec(
       return { result, applied, elapsedMs: Date.now() - started };
     },
     options.onLockWait,
+    options.lockSchema,
   );
 }
 

@@ -34,28 +34,37 @@ export interface LockWait {
  * Runs `work` (plan, ask, apply, verify) while holding the database's named apply lock on one
  * dedicated session, which the pool neither hands to anyone else nor closes while `work` runs (a
  * prompt left open included). A waiter plans only once it has the lock, so it plans against what
- * the other apply left. An embedded database is this process's alone and needs no lock.
+ * the other apply left. With `schema`, only that schema of the database is locked (a fleet's tenant).
+ * An embedded database is this process's alone and needs no lock.
  */
 export async function withApplyLock<T>(
   connection: Connection,
   lockWaitMs: number,
   work: () => Promise<T>,
   onWait?: (wait: LockWait) => void,
+  schema?: string,
 ): Promise<T> {
   const { dedicated } = connection;
   if (dedicated === undefined) return work();
-  const lock = connection.engine.session.applyLock;
-  const name = lock.name(connection.database);
+  const rules = connection.engine.session.applyLock;
+  const lock = rules.name(connection.database, schema);
+  const { name } = lock;
+  /** Who holds the lock itself, else who holds the database-wide one it shares. */
+  const holder = async (): Promise<string | undefined> => {
+    const own = await rules.holder(connection, name).catch(() => undefined);
+    if (own !== undefined || lock.shared === undefined) return own;
+    return rules.holder(connection, lock.shared).catch(() => undefined);
+  };
   return dedicated(async (session) => {
-    if (!(await lock.acquire(session, name, 0))) {
-      const holder = await lock.holder(connection, name).catch(() => undefined);
-      onWait?.({ lock: name, holder, waitMs: lockWaitMs });
-      if (lockWaitMs <= 0 || !(await lock.acquire(session, name, lockWaitMs))) {
-        const now = await lock.holder(connection, name).catch(() => undefined);
+    if (!(await rules.acquire(session, lock, 0))) {
+      const before = await holder();
+      onWait?.({ lock: name, holder: before, waitMs: lockWaitMs });
+      if (lockWaitMs <= 0 || !(await rules.acquire(session, lock, lockWaitMs))) {
+        const now = await holder();
         throw new FkdiffError(
           'LOCK_TIMEOUT',
           `another fkdiff apply holds the lock "${name}" on ${connection.display}${
-            (now ?? holder) === undefined ? '' : ` (${now ?? holder})`
+            (now ?? before) === undefined ? '' : ` (${now ?? before})`
           }; waited ${lockWaitMs} ms: nothing was changed`,
           { settings: ['lockWait'] },
         );
@@ -64,7 +73,7 @@ export async function withApplyLock<T>(
     try {
       return await work();
     } finally {
-      await lock.release(session, name).catch(() => undefined);
+      await rules.release(session, lock).catch(() => undefined);
     }
   });
 }

@@ -148,13 +148,22 @@ export interface SessionRules {
  * session's transaction; MySQL: GET_LOCK). Deploy scripts can take or look for the same lock.
  */
 export interface ApplyLockRules {
-  /** The lock's name for a database, within the server's limit. */
-  name(database: string): string;
+  /**
+   * The lock of an apply to a database, or to one schema of it (a fleet's tenant: applies to other
+   * schemas run beside it, an apply to the whole database waits for them all).
+   */
+  name(database: string, schema?: string): ApplyLock;
   /** Takes the lock on `session`, waiting up to `waitMs` (0: only if free now); false when another holds it. */
-  acquire(session: Session, name: string, waitMs: number): Promise<boolean>;
-  release(session: Session, name: string): Promise<void>;
+  acquire(session: Session, lock: ApplyLock, waitMs: number): Promise<boolean>;
+  release(session: Session, lock: ApplyLock): Promise<void>;
   /** Who holds the lock, in words (`pid 42, app@10.0.0.7`); undefined when the server does not say. */
   holder(session: Session, name: string): Promise<string | undefined>;
+}
+
+/** An apply lock: its name, and the database-wide lock a one-schema apply holds shared beside it. */
+export interface ApplyLock {
+  readonly name: string;
+  readonly shared?: string;
 }
 
 /** Where the engine takes part in planning beyond SQL text (InnoDB's implicit indexes). */

@@ -446,6 +446,7 @@ async function applyPhase(
           lockTimeoutMs: options.lockTimeoutMs,
           lockWaitMs: options.lockWaitMs,
           denyHazards: options.denyHazards,
+          ...(unit.schema === undefined ? {} : { lockSchema: unit.schema }),
         });
         const { plan } = outcome.result;
         if (plan.steps.length === 0) return { status: 'unchanged' };

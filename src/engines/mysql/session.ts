@@ -40,15 +40,16 @@ const LOCK_WAIT_TIMEOUT_ERRNO = 1205;
  * holds it on a connection the pool never hands out nor closes while the apply runs.
  */
 const applyLock: ApplyLockRules = {
-  name: applyLockName,
-  async acquire(session, name, waitMs) {
+  // A MySQL schema is a database: a tenant's apply takes that database's own lock.
+  name: (database, schema) => ({ name: applyLockName(schema ?? database) }),
+  async acquire(session, { name }, waitMs) {
     const [row] = await session.select<{ acquired: number | string | null }>(ACQUIRE_LOCK_SQL, [
       name,
       Math.ceil(Math.max(0, waitMs) / 1000),
     ]);
     return Number(row?.acquired) === 1;
   },
-  async release(session, name) {
+  async release(session, { name }) {
     await session.select(RELEASE_LOCK_SQL, [name]);
   },
   async holder(session, name) {

@@ -131,6 +131,16 @@ export const CURRENT_SCHEMA_SQL =
  */
 export const TRY_APPLY_LOCK_SQL = 'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS acquired';
 
+/**
+ * The database-wide lock an apply to one schema holds shared (other schemas' applies hold it too; an
+ * apply to the whole database takes it exclusively). Bind: `$1` the name. One row, `acquired`.
+ */
+export const TRY_SHARED_APPLY_LOCK_SQL =
+  'SELECT pg_try_advisory_xact_lock_shared(hashtextextended($1, 0)) AS acquired';
+
+/** Waits for the shared database-wide lock, as long as lock_timeout allows. Bind: `$1` name. */
+export const WAIT_SHARED_APPLY_LOCK_SQL = 'SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))';
+
 /** Waits for the apply lock, as long as the transaction's lock_timeout allows. Bind: `$1` name. */
 export const WAIT_APPLY_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
 

@@ -7,7 +7,9 @@ import {
   SCHEMAS_SQL,
   SET_LOCK_TIMEOUT_SQL,
   TRY_APPLY_LOCK_SQL,
+  TRY_SHARED_APPLY_LOCK_SQL,
   WAIT_APPLY_LOCK_SQL,
+  WAIT_SHARED_APPLY_LOCK_SQL,
 } from './catalog-sql.js';
 import { pgpassPassword, readPostgresUrl } from './url.js';
 
@@ -33,14 +35,26 @@ const isLockTimeout = (error: unknown): boolean =>
  * database would otherwise both plan from the same catalog and leave keys matching neither.
  */
 const applyLock: ApplyLockRules = {
-  name: (database) => `fkdiff:${database}`,
-  async acquire(session, name, waitMs) {
+  // Advisory locks belong to the current database, so the schema's name alone would do; the
+  // database's name keeps the name readable where deploy scripts look for it.
+  name: (database, schema) =>
+    schema === undefined
+      ? { name: `fkdiff:${database}` }
+      : { name: `fkdiff:${database}:${schema}`, shared: `fkdiff:${database}` },
+  async acquire(session, { name, shared }, waitMs) {
     if (waitMs <= 0) {
-      const [row] = await session.select<{ acquired: boolean }>(TRY_APPLY_LOCK_SQL, [name]);
-      return row?.acquired === true;
+      for (const [sql, key] of [
+        ...(shared === undefined ? [] : [[TRY_SHARED_APPLY_LOCK_SQL, shared] as const]),
+        [TRY_APPLY_LOCK_SQL, name] as const,
+      ]) {
+        const [row] = await session.select<{ acquired: boolean }>(sql, [key]);
+        if (row?.acquired !== true) return false;
+      }
+      return true;
     }
     await session.select(SET_LOCK_TIMEOUT_SQL, [`${Math.ceil(waitMs)}ms`]);
     try {
+      if (shared !== undefined) await session.select(WAIT_SHARED_APPLY_LOCK_SQL, [shared]);
       await session.select(WAIT_APPLY_LOCK_SQL, [name]);
       return true;
     } catch (error) {
