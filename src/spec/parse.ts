@@ -60,6 +60,24 @@ interface Checked<T> {
  * listing every problem at once, each with its line and column.
  */
 export function parseSpec(text: string, file: string): RawSpec {
+  return parseSpecFile(text, file).spec;
+}
+
+/** Where a file declares the fields every file of a split spec must agree on (see load.ts). */
+export interface SharedFields {
+  readonly schemas: SourceLocation | undefined;
+  readonly exclude: SourceLocation | undefined;
+  readonly policy: SourceLocation | undefined;
+}
+
+/** One file of a spec: its own RawSpec, the globs it includes, and where it declares shared fields. */
+export interface ParsedSpecFile {
+  readonly spec: RawSpec;
+  readonly include: readonly Located<string>[];
+  readonly shared: SharedFields;
+}
+
+export function parseSpecFile(text: string, file: string): ParsedSpecFile {
   const source = readYaml(text, file);
   const validateSpec = specValidators().spec;
   const data = source.data;
@@ -73,12 +91,21 @@ export function parseSpec(text: string, file: string): RawSpec {
   if (!valid || problems.length > 0 || tables.value === undefined) {
     throw problemsError('SPEC_INVALID', `${file}: invalid spec`, sortProblems(problems));
   }
+  const declared = (key: string): SourceLocation | undefined =>
+    childOf(data, key) === undefined ? undefined : source.keyAt([key]);
   return {
-    file,
-    schemas: data.schemas,
-    tables: tables.value,
-    exclude: data.exclude ?? [],
-    denyHazards: data.policy?.denyHazards ?? [],
+    spec: {
+      file,
+      schemas: data.schemas,
+      tables: tables.value,
+      exclude: data.exclude ?? [],
+      denyHazards: data.policy?.denyHazards ?? [],
+    },
+    include: (data.include ?? []).map((value, index) => ({
+      value,
+      source: source.valueAt(['include', index]),
+    })),
+    shared: { schemas: declared('schemas'), exclude: declared('exclude'), policy: declared('policy') },
   };
 }
 
