@@ -77,8 +77,21 @@ export interface ParsedSpecFile {
   readonly shared: SharedFields;
 }
 
-export function parseSpecFile(text: string, file: string): ParsedSpecFile {
-  const source = readYaml(text, file);
+/** `library`: read with the yaml library even when the subset reader could (for tests). */
+export function parseSpecFile(text: string, file: string, library = false): ParsedSpecFile {
+  try {
+    return parseSource(readYaml(text, file, library), file);
+  } catch (error) {
+    // The library's reading decides every message, so that they do not depend on the reader.
+    if (error instanceof SubsetProblems) return parseSource(readYaml(text, file, true), file);
+    throw error;
+  }
+}
+
+/** A spec read by the subset reader has problems: it is read again by the library. */
+class SubsetProblems extends Error {}
+
+function parseSource(source: SpecSource, file: string): ParsedSpecFile {
   const validateSpec = specValidators().spec;
   const data = source.data;
   const valid = validateSpec(data);
@@ -89,6 +102,7 @@ export function parseSpecFile(text: string, file: string): ParsedSpecFile {
     ...withoutRepeats([...excludeProblems(source), ...tables.problems], schemaIssues),
   ];
   if (!valid || problems.length > 0 || tables.value === undefined) {
+    if (source.subset === true) throw new SubsetProblems();
     throw problemsError('SPEC_INVALID', `${file}: invalid spec`, sortProblems(problems));
   }
   const declared = (key: string): SourceLocation | undefined =>

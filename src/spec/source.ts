@@ -3,6 +3,7 @@ import type { Document, ErrorCode, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { FkdiffError, problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { SourceLocation } from '../model/catalog.js';
+import { readFastYaml, type FastDocument, type FastNode, type FastPair } from './fast-yaml.js';
 
 export type PathSegment = string | number;
 /** Keys and list indexes from the document root, as in `['tables', 'users', 'foreignKeys', 0]`. */
@@ -12,6 +13,8 @@ export type Path = readonly PathSegment[];
 export interface SpecSource {
   readonly file: string;
   readonly data: unknown;
+  /** Read by the subset reader (fast-yaml.ts): a spec with problems is read again by the library. */
+  readonly subset?: boolean;
   /** The value at `path`; its key when the value is empty; the nearest written ancestor when absent. */
   valueAt(path: Path): SourceLocation;
   /** The key of the last segment of `path` (for a list item, the item itself). */
@@ -34,10 +37,16 @@ export function checkSpecSize(bytes: number, file: string): void {
   );
 }
 
-/** Parses YAML keeping positions; malformed YAML is SPEC_SYNTAX with every error's line and column. */
-export function readYaml(text: string, file: string): SpecSource {
+/**
+ * Parses YAML keeping positions; malformed YAML is SPEC_SYNTAX with every error's line and column.
+ * Text in the plain subset specs are written in is read without yaml's Documents (`subset`), unless
+ * `library` asks for the library's reading.
+ */
+export function readYaml(text: string, file: string, library = false): SpecSource {
   // Characters are at most 3 bytes of UTF-8 each: only a text near the limit needs counting.
   if (text.length * 3 > MAX_SPEC_BYTES) checkSpecSize(Buffer.byteLength(text, 'utf8'), file);
+  const fast = library ? undefined : readFastYaml(text);
+  if (fast !== undefined) return subsetSource(fast, text, file);
   const { document, lineCounter } = parseYaml(text);
   const locate = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
@@ -62,6 +71,7 @@ export function readYaml(text: string, file: string): SpecSource {
   return {
     file,
     data,
+    subset: false,
     valueAt: (path) => {
       const found = walk(document, path, pairs);
       return nodeLocation(
@@ -71,6 +81,68 @@ export function readYaml(text: string, file: string): SpecSource {
     keyAt: (path) => {
       const found = walk(document, path, pairs);
       return nodeLocation(found.key ?? found.nearest);
+    },
+  };
+}
+
+/** Offsets to lines and columns as yaml's LineCounter gives them (both from 1). */
+function offsetLocator(text: string, file: string): (offset: number) => SourceLocation {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] ?? 0) <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { file, line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
+  };
+}
+
+interface FastFound {
+  readonly key: number | undefined;
+  readonly value: FastNode | undefined;
+  readonly nearest: number;
+}
+
+/** As `walk`, over the subset reader's nodes: offsets of the key, the value and the nearest ancestor. */
+function walkFast(root: FastNode, path: Path): FastFound {
+  let value: FastNode | undefined = root;
+  let key: number | undefined;
+  let nearest = root.offset;
+  for (const segment of path) {
+    if (value?.kind === 'map') {
+      const pair: FastPair | undefined = value.pairs.get(String(segment));
+      if (pair === undefined) return { key: undefined, value: undefined, nearest };
+      key = pair.keyOffset;
+      value = pair.value;
+    } else if (value?.kind === 'seq' && typeof segment === 'number') {
+      value = value.items[segment];
+      key = value?.offset;
+    } else {
+      return { key: undefined, value: undefined, nearest };
+    }
+    nearest = value?.offset ?? key ?? nearest;
+  }
+  return { key, value, nearest };
+}
+
+function subsetSource(document: FastDocument, text: string, file: string): SpecSource {
+  const locate = offsetLocator(text, file);
+  return {
+    file,
+    data: document.data,
+    subset: true,
+    valueAt: (path) => {
+      const found = walkFast(document.root, path);
+      if (found.value?.kind === 'scalar' && found.value.empty) return locate(found.key ?? found.value.offset);
+      return locate(found.value?.offset ?? found.nearest);
+    },
+    keyAt: (path) => {
+      const found = walkFast(document.root, path);
+      return locate(found.key ?? found.nearest);
     },
   };
 }
