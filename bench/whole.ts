@@ -58,10 +58,16 @@ async function runOnce(command: string, args: readonly string[], scratchDir: str
       });
       let out = '';
       let err = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+      });
       child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+      child.on('close', (exit) => {
+        resolve({ code: exit, stdout: out, stderr: err });
+      });
     },
   );
   const ms = performance.now() - started;
