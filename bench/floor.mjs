@@ -14,7 +14,13 @@ if (engine === 'postgres') {
   const { foreignKeysSql } = await import('../dist/engines/mysql/catalog-sql.js');
   const { default: mysql } = await import('mysql2/promise');
   const connection = await mysql.createConnection({ uri: url });
-  const [rows] = await connection.query(foreignKeysSql(schemas.length).replace(/\$\d+/g, '?'), schemas);
+  // fkdiff's queries use `$n` binds (Sequelize's form), some more than once: `?` for each, in order.
+  const values = [];
+  const sql = foreignKeysSql(schemas.length).replace(/\$(\d+)/g, (_, n) => {
+    values.push(schemas[Number(n) - 1]);
+    return '?';
+  });
+  const [rows] = await connection.query(sql, values);
   await connection.end();
   console.log(rows.length);
 } else {
