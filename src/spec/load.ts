@@ -4,7 +4,6 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { glob } from 'tinyglobby';
 import { FkdiffError, problemsError, type Problem } from '../errors.js';
 import type { SourceLocation } from '../model/catalog.js';
 import { quotedValue, sortProblems } from './messages.js';
@@ -62,6 +61,8 @@ async function includedFiles(
   rootFile: string,
   root: ParsedSpecFile,
 ): Promise<{ files: string[]; problems: Problem[] }> {
+  // Loaded only for a spec that includes files.
+  const { glob } = await import('tinyglobby');
   const base = dirname(rootFile);
   const rootPath = relative(base, rootFile);
   const found = new Set<string>();
