@@ -189,7 +189,13 @@ export async function makePlan(
   if (problems.length > 0) {
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }
-  const plan = planChanges(changes, withUnmanaged, engine, { ...options, product: connection.product });
+  // A plan whose main transaction would exhaust the server's lock table runs in several.
+  const lockCapacity = options.lockCapacity ?? (await engine.lockCapacity?.(connection));
+  const plan = planChanges(changes, withUnmanaged, engine, {
+    ...options,
+    product: connection.product,
+    ...(lockCapacity === undefined ? {} : { lockCapacity }),
+  });
   const dataProblems = options.checkData ? await checkData(connection, plan, options.lockTimeoutMs) : [];
   return { ...scoped, plan, dataProblems };
 }

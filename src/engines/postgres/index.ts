@@ -6,6 +6,7 @@ import { introspectPostgres } from './introspect.js';
 import { pgliteTransport } from './pglite.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
+import { lockCapacity } from './locks.js';
 
 export const postgresEngine: Engine = {
   name: 'postgres',
@@ -43,4 +44,5 @@ export const postgresEngine: Engine = {
   columnTypesMatch,
   orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
   orphanRowsSql: (fk, rows) => orphanRowsSql(fk, quoteIdentifier, quoteTable, rows),
+  lockCapacity,
 };
