@@ -17,13 +17,16 @@ export function tablesPerTransaction(maxLocks: number, slots: number): number {
 }
 
 export async function lockCapacity(session: Session): Promise<LockCapacity | undefined> {
-  const [row] = await session.select<{ max_locks: number; max_connections: number; max_prepared: number }>(
-    LOCK_TABLE_SQL,
-  );
+  // Drivers may return the integers as numbers or as text.
+  const [row] = await session.select<{
+    max_locks: number | string;
+    max_connections: number | string;
+    max_prepared: number | string;
+  }>(LOCK_TABLE_SQL);
   if (row === undefined) return undefined;
   const slots = Number(row.max_connections) + Number(row.max_prepared);
   return {
     tablesPerTransaction: tablesPerTransaction(Number(row.max_locks), slots),
-    basis: `max_locks_per_transaction = ${row.max_locks}, max_connections = ${row.max_connections}, max_prepared_transactions = ${row.max_prepared}`,
+    basis: `max_locks_per_transaction = ${String(row.max_locks)}, max_connections = ${String(row.max_connections)}, max_prepared_transactions = ${String(row.max_prepared)}`,
   };
 }
