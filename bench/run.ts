@@ -179,15 +179,29 @@ async function main(): Promise<void> {
   });
 
   const results: WholeResult[] = [];
-  for (const engine of engines) {
-    for (const size of keys) {
-      const result = await runChild<WholeResult>('./whole.ts', [
-        engine,
-        String(size),
-        ...(quick ? ['--quick'] : []),
-      ]);
+  const write = async (): Promise<void> => {
+    if (values['no-write']) return;
+    const input = {
+      machine: machine(),
+      versions: `Node ${process.version}, ${versions()}`,
+      startedAt,
+      durationMs: performance.now() - started,
+      quick,
+      load,
+      results,
+    };
+    await writeFile('BENCHMARKS.md', benchmarksMarkdown(input));
+    await writeFile('bench/chart.svg', chartSvg(results));
+  };
+  // Key count by key count, both servers at each: an interrupted run still compares them. The
+  // report is rewritten after each, so that it holds whatever has been measured.
+  for (const size of keys) {
+    for (const engine of engines) {
+      const args = [engine, String(size), ...(quick ? ['--quick'] : [])];
+      const result = await runChild<WholeResult>('./whole.ts', args);
       results.push(result);
       printWhole(result);
+      await write();
     }
   }
   console.log('\nTargets:');
@@ -200,20 +214,8 @@ async function main(): Promise<void> {
     await stageBench(positiveIntegers(values.sizes, '--sizes'), liveKeys ?? 10_000);
   }
   const durationMs = performance.now() - started;
-  if (!values['no-write']) {
-    const input = {
-      machine: machine(),
-      versions: `Node ${process.version}, ${versions()}`,
-      startedAt,
-      durationMs,
-      quick,
-      load,
-      results,
-    };
-    await writeFile('BENCHMARKS.md', benchmarksMarkdown(input));
-    await writeFile('bench/chart.svg', chartSvg(results));
-    console.log('\nWrote BENCHMARKS.md and bench/chart.svg.');
-  }
+  await write();
+  if (!values['no-write']) console.log('\nWrote BENCHMARKS.md and bench/chart.svg.');
   if (values.json !== undefined) {
     await writeFile(values.json, `${JSON.stringify({ machine: machine(), results }, null, 2)}\n`);
   }
