@@ -22,6 +22,15 @@ export default tseslint.config(
   },
   { files: ['src/cli/**', 'scripts/**', 'bench/**'], rules: { 'no-console': 'off' } },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The benchmark's floor: plain JavaScript, so that a process loads nothing but the driver.
+  {
+    files: ['bench/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: { process: 'readonly', console: 'readonly' },
+    },
+  },
   // Model modules written the way Sequelize apps write them: CommonJS, for the loader's tests.
   {
     files: ['**/*.cjs'],

@@ -5,17 +5,13 @@
  * drops them at the end, also when it fails or is interrupted. Prints a LiveResult as JSON on its
  * last line; an unreachable server gives a result with `skipped` set.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { run } from '../src/cli/main.js';
 import type { Io } from '../src/cli/io.js';
 import { connect, type Connection } from '../src/db/connection.js';
-import type { Engine } from '../src/engines/engine.js';
 import {
   columnsSql,
   foreignKeyRulesSql,
@@ -33,7 +29,8 @@ import { postgresEngine } from '../src/engines/postgres/index.js';
 import type { Catalog, TableRef } from '../src/model/catalog.js';
 import { makePlan, type MakePlanOptions } from '../src/pipeline.js';
 import { parseSpec, writeSpec } from '../src/spec/index.js';
-import { batches, mysqlDdl, postgresDdl } from './ddl.js';
+import { mysqlDdl, postgresDdl } from './ddl.js';
+import { mysqlScratch, postgresAdmin, postgresScratch, probe, withScratch, type Scratch } from './scratch.js';
 import { peakRssMb, timeMedianAsync, timeOnce } from './measure.js';
 import type { StageTime } from './stages.js';
 import { changedForeignKeys, syntheticCatalog, type SchemaNames } from './synthetic.js';
@@ -54,155 +51,13 @@ export interface LiveResult {
   readonly peakRssMb: number;
 }
 
-const POSTGRES_URL = process.env.FKDIFF_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const MYSQL_URL = process.env.FKDIFF_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 /** The team's shared folder sits beside the repository. */
 const LAGO_SQL = fileURLToPath(
   new URL('../../shared/data/real-schemas/lago-api-postgres-loadable.sql', import.meta.url),
 );
 const LAGO_SCHEMAS: SchemaNames = ['public', 'partman'];
-const STATEMENTS_PER_ROUND_TRIP = 200;
 /** Each step against the server is timed this many times; the median is reported. */
 const RUNS = 3;
-
-/** A scratch database on a server: where fkdiff connects, and how to load and drop it. */
-interface Scratch {
-  readonly url: string;
-  readonly schemas: SchemaNames;
-  load(statements: readonly string[]): Promise<void>;
-  drop(): Promise<void>;
-}
-
-function uniqueName(prefix: string): string {
-  return `fkdiff_bench_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function postgresAdmin<T>(work: (client: pg.Client) => Promise<T>, url = POSTGRES_URL): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function mysqlAdmin<T>(
-  work: (connection: mysql.Connection) => Promise<T>,
-  url = MYSQL_URL,
-): Promise<T> {
-  const connection = await mysql.createConnection({
-    uri: url,
-    multipleStatements: true,
-    connectTimeout: 3_000,
-  });
-  try {
-    return await work(connection);
-  } finally {
-    await connection.end();
-  }
-}
-
-/** The server's version, or why it cannot be reached. */
-async function probe(engine: Engine): Promise<{ version: string } | { unreachable: string }> {
-  try {
-    if (engine.name === 'postgres') {
-      return await postgresAdmin(async (client) => {
-        const result = await client.query<{ version: string }>(
-          "SELECT 'PostgreSQL ' || current_setting('server_version') AS version",
-        );
-        return { version: result.rows[0]?.version ?? 'PostgreSQL' };
-      });
-    }
-    return await mysqlAdmin(async (connection) => {
-      const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version');
-      return { version: String(rows[0]?.['version'] ?? 'MySQL') };
-    });
-  } catch (error) {
-    return { unreachable: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-async function postgresScratch(prefix: string, schemas: SchemaNames): Promise<Scratch> {
-  const database = uniqueName(prefix);
-  await postgresAdmin((client) =>
-    client.query(`CREATE DATABASE ${postgresEngine.quoteIdentifier(database)}`),
-  );
-  const url = withDatabase(POSTGRES_URL, database);
-  return {
-    url,
-    schemas,
-    load: (statements) =>
-      postgresAdmin(async (client) => {
-        // One implicit transaction per round trip keeps the number of locks held at once bounded.
-        for (const batch of batches(statements, STATEMENTS_PER_ROUND_TRIP)) await client.query(batch);
-      }, url),
-    drop: async () => {
-      await postgresAdmin((client) =>
-        client.query(`DROP DATABASE IF EXISTS ${postgresEngine.quoteIdentifier(database)} WITH (FORCE)`),
-      );
-    },
-  };
-}
-
-async function mysqlScratch(prefix: string): Promise<Scratch> {
-  const database = uniqueName(prefix);
-  const schemas: SchemaNames = [database, `${database}_b`];
-  const quoted = schemas.map((name) => mysqlEngine.quoteIdentifier(name));
-  await mysqlAdmin((connection) =>
-    connection.query(quoted.map((name) => `CREATE DATABASE ${name}`).join('; ')),
-  );
-  const url = withDatabase(MYSQL_URL, database);
-  return {
-    url,
-    schemas,
-    load: (statements) =>
-      mysqlAdmin(async (connection) => {
-        await connection.query('SET SESSION foreign_key_checks = 0');
-        for (const batch of batches(statements, STATEMENTS_PER_ROUND_TRIP)) await connection.query(batch);
-      }, url),
-    drop: async () => {
-      // Keys between the two databases would stop either from being dropped first.
-      const drops = quoted.map((name) => `DROP DATABASE IF EXISTS ${name}`);
-      await mysqlAdmin((connection) =>
-        connection.query(['SET SESSION foreign_key_checks = 0', ...drops].join('; ')),
-      );
-    },
-  };
-}
-
-/** Drops the scratch databases once, whether the work ends, fails or is interrupted. */
-async function withScratch<T>(
-  create: () => Promise<Scratch>,
-  work: (scratch: Scratch) => Promise<T>,
-): Promise<T> {
-  const scratch = await create();
-  let dropped: Promise<void> | undefined;
-  const drop = (): Promise<void> => {
-    dropped ??= scratch.drop().catch((error: unknown) => {
-      console.error(`bench: could not drop the scratch database: ${String(error)}`);
-    });
-    return dropped;
-  };
-  const interrupted = (): void => {
-    void drop().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
-  try {
-    return await work(scratch);
-  } finally {
-    await drop();
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', interrupted);
-  }
-}
 
 /** Output of an in-process CLI run, thrown away; errors are printed. */
 const quietIo: Io = {

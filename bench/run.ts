@@ -1,20 +1,26 @@
 /**
- * `npm run bench`: the pure stages on synthetic catalogs, then introspection and planning against
- * the local servers (skipped with a notice when they cannot be reached). Each case runs in a child
- * process of its own, so that its peak memory is its own.
+ * `npm run bench`: the whole-process benchmark (bench/whole.ts, the cases of bench/cases.ts) on the
+ * local PostgreSQL and MariaDB servers at 1,000, 10,000 and 20,000 keys; writes BENCHMARKS.md and
+ * bench/chart.svg. Each measurement runs in a child process of its own.
  *
- *   npm run bench -- --sizes 1000,10000   key counts for the pure stages (default 1000,10000,50000)
- *   npm run bench -- --live-keys 2000     keys of the live synthetic catalogs (default 10000)
- *   npm run bench -- --no-live            pure stages only
+ *   npm run bench -- --quick              1,000 and 10,000 keys, fewer runs (a few minutes)
+ *   npm run bench -- --keys 1000,5000     other key counts
+ *   npm run bench -- --engines postgres   one server only
+ *   npm run bench -- --no-write           print, leave BENCHMARKS.md and the chart alone
+ *   npm run bench -- --stages             also the in-process stage timings (pure stages, live steps)
  *   npm run bench -- --json out.json      also write every result as JSON
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EngineName } from '../src/engines/registry.js';
 import type { LiveResult, LiveTarget } from './live.js';
 import { formatCount, formatMs, printTable, runChild } from './measure.js';
+import { benchmarksMarkdown, chartSvg, ENGINE_LABELS, targets } from './report.js';
 import type { StagesResult } from './stages.js';
+import type { WholeResult } from './whole.js';
 
 const DIALECTS: readonly EngineName[] = ['postgres', 'mysql'];
 const DIALECT_LABELS: Readonly<Record<EngineName, string>> = {
@@ -85,20 +91,20 @@ function printLive(result: LiveResult): void {
   );
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '1000,10000,50000' },
-      'live-keys': { type: 'string', default: '10000' },
-      'no-live': { type: 'boolean', default: false },
-      json: { type: 'string' },
-    },
-  });
-  const sizes = positiveIntegers(values.sizes, '--sizes');
-  const [liveKeys] = positiveIntegers(values['live-keys'], '--live-keys');
-  const started = performance.now();
-  console.log(`fkdiff bench on ${machine()}`);
+function versions(): string {
+  const version = (name: string) => {
+    try {
+      const text = readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), 'utf8');
+      return `${name} ${(JSON.parse(text) as { version: string }).version}`;
+    } catch {
+      return `${name} (not installed)`;
+    }
+  };
+  return ['pg', 'mysql2', 'sequelize', 'yaml', '@pgkit/migra'].map(version).join(', ');
+}
 
+/** The in-process stage timings of earlier rounds (pure stages, live steps), on request. */
+async function stageBench(sizes: readonly number[], liveKeys: number): Promise<void> {
   const stages: StagesResult[] = [];
   for (const size of sizes) {
     for (const dialect of DIALECTS) {
@@ -107,25 +113,113 @@ async function main(): Promise<void> {
     }
   }
   printStages(stages, sizes);
+  const targetsLive: readonly (readonly [LiveTarget, string])[] = [
+    ['postgres', String(liveKeys)],
+    ['mysql', String(liveKeys)],
+    ['lago', ''],
+  ];
+  for (const [target, keys] of targetsLive) {
+    console.error(`… live: ${LIVE_LABELS[target]}`);
+    printLive(await runChild<LiveResult>('./live.ts', keys === '' ? [target] : [target, keys]));
+  }
+}
 
-  const live: LiveResult[] = [];
-  if (!values['no-live']) {
-    const targets: readonly (readonly [LiveTarget, string])[] = [
-      ['postgres', String(liveKeys)],
-      ['mysql', String(liveKeys)],
-      ['lago', ''],
-    ];
-    for (const [target, keys] of targets) {
-      console.error(`… live: ${LIVE_LABELS[target]}`);
-      const result = await runChild<LiveResult>('./live.ts', keys === '' ? [target] : [target, keys]);
-      live.push(result);
-      printLive(result);
+function printWhole(result: WholeResult): void {
+  const title = `${ENGINE_LABELS[result.engine]}, ${formatCount(result.foreignKeys)} keys`;
+  if (result.skipped !== undefined) {
+    console.log(`\n${title}: skipped (${result.skipped})`);
+    return;
+  }
+  console.log(`\n${title}, ${formatCount(result.tables)} tables (${result.server})`);
+  const floor = result.cases.find((c) => c.id === 'floor');
+  const median = (values: readonly number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  printTable(
+    ['case', 'median', 'runs', 'peak RSS', '× floor'],
+    result.cases.map((c) => [
+      c.label,
+      c.failed === undefined ? formatMs(median(c.ms)) : 'failed',
+      String(c.ms.length),
+      c.rssMb.length > 0 ? `${Math.max(...c.rssMb).toFixed(0)} MiB` : '-',
+      floor === undefined ? '-' : `${(median(c.ms) / median(floor.ms)).toFixed(1)}×`,
+    ]),
+  );
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      keys: { type: 'string' },
+      engines: { type: 'string', default: 'postgres,mysql' },
+      'no-write': { type: 'boolean', default: false },
+      stages: { type: 'boolean', default: false },
+      sizes: { type: 'string', default: '1000,10000,50000' },
+      'live-keys': { type: 'string', default: '10000' },
+      json: { type: 'string' },
+    },
+  });
+  const quick = values.quick;
+  const keys = positiveIntegers(values.keys ?? (quick ? '1000,10000' : '1000,10000,20000'), '--keys');
+  const engines = values.engines
+    .split(',')
+    .filter((name): name is EngineName => name === 'postgres' || name === 'mysql');
+  const started = performance.now();
+  const startedAt = new Date()
+    .toISOString()
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace('T', ' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+  console.log(`fkdiff bench on ${machine()}`);
+  console.error('… building dist/ (the bench runs the built CLI)');
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+    stdio: 'inherit',
+  });
+
+  const results: WholeResult[] = [];
+  const write = async (): Promise<void> => {
+    if (values['no-write']) return;
+    const input = {
+      machine: machine(),
+      versions: `Node ${process.version}, ${versions()}`,
+      startedAt,
+      durationMs: performance.now() - started,
+      quick,
+      load,
+      results,
+    };
+    await writeFile('BENCHMARKS.md', benchmarksMarkdown(input));
+    await writeFile('bench/chart.svg', chartSvg(results));
+  };
+  // Key count by key count, both servers at each: an interrupted run still compares them. The
+  // report is rewritten after each, so that it holds whatever has been measured.
+  for (const size of keys) {
+    for (const engine of engines) {
+      const args = [engine, String(size), ...(quick ? ['--quick'] : [])];
+      const result = await runChild<WholeResult>('./whole.ts', args);
+      results.push(result);
+      printWhole(result);
+      await write();
     }
   }
-  if (values.json !== undefined) {
-    await writeFile(values.json, `${JSON.stringify({ machine: machine(), stages, live }, null, 2)}\n`);
+  console.log('\nTargets:');
+  for (const target of targets(results)) {
+    const verdict = target.holds === undefined ? 'not measured' : target.holds ? 'holds' : 'DOES NOT HOLD';
+    console.log(`  ${target.what}: ${target.measured} — ${verdict}`);
   }
-  console.log(`\nbench finished in ${formatMs(performance.now() - started)}`);
+  if (values.stages) {
+    const [liveKeys] = positiveIntegers(values['live-keys'], '--live-keys');
+    await stageBench(positiveIntegers(values.sizes, '--sizes'), liveKeys ?? 10_000);
+  }
+  const durationMs = performance.now() - started;
+  await write();
+  if (!values['no-write']) console.log('\nWrote BENCHMARKS.md and bench/chart.svg.');
+  if (values.json !== undefined) {
+    await writeFile(values.json, `${JSON.stringify({ machine: machine(), results }, null, 2)}\n`);
+  }
+  console.log(`\nbench finished in ${formatMs(durationMs)}`);
 }
 
 await main();

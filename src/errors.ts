@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'SPEC_NOT_FOUND'
   | 'SPEC_SYNTAX'
   | 'SPEC_INVALID'
+  | 'SPEC_TOO_LARGE'
   | 'URL_INVALID'
   | 'CONNECTION_FAILED'
   | 'PREFLIGHT_FAILED'

@@ -28,8 +28,19 @@ import { keyGraph, type KeyGraph } from './graph/graph.js';
 import { displayName } from './render/display.js';
 import { readAtRef } from './review/git.js';
 import { reviewSpecs, type Review, type ReviewSide } from './review/review.js';
+import { loadSpec } from './spec/load.js';
 import { quotedValue } from './spec/messages.js';
-import { compileExclude, parseSpec, resolveSpec, writeSpec, type RawSpec, type Spec } from './spec/index.js';
+import {
+  compileExclude,
+  parseSpec,
+  resolveSpec,
+  writeSpec,
+  writeSplitSpec,
+  type RawSpec,
+  type Spec,
+  type SpecFileText,
+  type SplitBy,
+} from './spec/index.js';
 
 /** Why a file could not be read, in words. */
 export function fileErrorReason(error: unknown): string {
@@ -79,7 +90,7 @@ async function readSpecText(file: string, missingOk: boolean): Promise<string | 
 
 /** Reads and parses a spec file; every problem in it is reported at once (SPEC_SYNTAX, SPEC_INVALID). */
 export async function loadSpecFile(file: string): Promise<RawSpec> {
-  return parseSpec((await readSpecText(file, false)) ?? '', file);
+  return loadSpec(file, async (path) => (await readSpecText(path, false)) ?? '');
 }
 
 /** The database's keys split into those the spec manages and those on excluded tables. */
@@ -185,7 +196,13 @@ export async function makePlan(
   if (problems.length > 0) {
     throw problemsError('PREFLIGHT_FAILED', `${scoped.spec.file}: the plan cannot be applied`, problems);
   }
-  const plan = planChanges(changes, withUnmanaged, engine, { ...options, product: connection.product });
+  // A plan whose main transaction would exhaust the server's lock table runs in several.
+  const lockCapacity = options.lockCapacity ?? (await engine.lockCapacity?.(connection));
+  const plan = planChanges(changes, withUnmanaged, engine, {
+    ...options,
+    product: connection.product,
+    ...(lockCapacity === undefined ? {} : { lockCapacity }),
+  });
   const dataProblems = options.checkData ? await checkData(connection, plan, options.lockTimeoutMs) : [];
   return { ...scoped, plan, dataProblems };
 }
@@ -228,22 +245,29 @@ export function checkSpecOffline(raw: RawSpec, engine: Engine = offlineEngine())
 export async function pullSpec(
   connection: Connection,
   schemas: readonly string[],
-): Promise<{ readonly text: string; readonly foreignKeys: number; readonly warnings: readonly string[] }> {
+  split?: SplitBy,
+): Promise<{
+  readonly text: string;
+  /** With `split`: the files of a spec directory (and `text` is empty). */
+  readonly files: readonly SpecFileText[];
+  readonly foreignKeys: number;
+  readonly warnings: readonly string[];
+}> {
   const { engine } = connection;
   const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
   const catalog = await readCatalog(connection, governed, []);
   // Rules as the engine understands them: MariaDB reports its default as RESTRICT.
   const foreignKeys = catalog.foreignKeys.map((fk) => normalizedRules(fk, engine));
-  const text = writeSpec(
-    { ...catalog, foreignKeys },
-    {
-      schemas: governed,
-      defaultSchema: connection.defaultSchema,
-      // Without a schema named, the file follows the URL: one spec for app_dev and app_prod.
-      omitSchemas: schemas.length === 0 && engine.capabilities.schemaFromUrl,
-    },
-  );
-  return { text, foreignKeys: foreignKeys.length, warnings: emptySchemaWarnings(governed, catalog) };
+  const options = {
+    schemas: governed,
+    defaultSchema: connection.defaultSchema,
+    // Without a schema named, the file follows the URL: one spec for app_dev and app_prod.
+    omitSchemas: schemas.length === 0 && engine.capabilities.schemaFromUrl,
+  };
+  const files = split === undefined ? [] : writeSplitSpec({ foreignKeys }, options, split);
+  const text = split === undefined ? writeSpec({ ...catalog, foreignKeys }, options) : '';
+  const warnings = emptySchemaWarnings(governed, catalog);
+  return { text, files, foreignKeys: foreignKeys.length, warnings };
 }
 
 /** A schema named but holding no table is most likely mistyped, or does not exist. */
@@ -447,15 +471,25 @@ function reviewSide(
   return { file, ref, text, raw, spec: checkSpecOffline(raw, engine) };
 }
 
+/** A spec on disk (a file, `include:`, a directory) as one side of a review, with each file's text. */
+async function loadedReviewSide(file: string, engine: Engine): Promise<ReviewSide> {
+  const texts = new Map<string, string>();
+  const raw = await loadSpec(file, async (path) => {
+    const text = (await readSpecText(path, false)) ?? '';
+    texts.set(path, text);
+    return text;
+  });
+  return { file, ref: undefined, text: texts.get(file), texts, raw, spec: checkSpecOffline(raw, engine) };
+}
+
 /** Two spec files compared without a database (`fkdiff review BASE HEAD`). */
 export async function reviewFiles(
   baseFile: string,
   headFile: string,
   options: ReviewOptions,
 ): Promise<Review> {
-  const [baseText, headText] = [await readSpecText(baseFile, false), await readSpecText(headFile, false)];
-  const head = reviewSide(headFile, undefined, headText, options.engine);
-  const base = reviewSide(baseFile, undefined, baseText, options.engine);
+  const head = await loadedReviewSide(headFile, options.engine);
+  const base = await loadedReviewSide(baseFile, options.engine);
   return reviewSpecs({ base, head, engine: options.engine, denyHazards: options.denyHazards });
 }
 

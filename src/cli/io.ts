@@ -1,6 +1,5 @@
 import { openSync } from 'node:fs';
 import { WriteStream } from 'node:tty';
-import confirmPrompt from '@inquirer/confirm';
 import { redactSecrets } from '../db/redact.js';
 import { escapeUnsafe } from '../render/display.js';
 
@@ -66,6 +65,8 @@ export async function confirm(message: string): Promise<boolean> {
     return false;
   }
   try {
+    // Loaded when a question is asked: most runs ask none, and the prompt library is large.
+    const { default: confirmPrompt } = await import('@inquirer/confirm');
     return await confirmPrompt({ message, default: false }, { output: output.stream });
   } catch (error) {
     if (error instanceof Error && error.name === 'ExitPromptError') return false;

@@ -40,6 +40,8 @@ import type { LockWait } from '../db/locks.js';
 import { confirm, printable, useColor, type Io } from './io.js';
 import { withSpecSource, writeMigration, type SpecSourceOptions } from './models.js';
 import { addFleetOptions, addFleetReportCommand, fleetOr, type FleetFlags } from './fleet-command.js';
+import { writeSpecDirectory } from './split-output.js';
+import { SPLIT_BY, type SpecFileText, type SplitBy } from '../spec/index.js';
 
 const DEFAULT_SPEC = 'fkdiff.yaml';
 const DEFAULT_LOCK_TIMEOUT = '5s';
@@ -74,6 +76,7 @@ interface PullCommandOptions extends ConnectionOptions, SpecSourceOptions {
   readonly schema?: readonly string[];
   readonly output?: string;
   readonly force?: boolean;
+  readonly split?: SplitBy;
 }
 
 /** Exit codes from the contract: 0 done, 1 error, 2 changes pending (--exit-code), 3 denied hazard. */
@@ -315,11 +318,17 @@ async function applyCommand(
 }
 
 async function writePulled(
-  pulled: { readonly text: string; readonly foreignKeys: number },
+  pulled: { readonly text: string; readonly files?: readonly SpecFileText[]; readonly foreignKeys: number },
   options: PullCommandOptions,
   io: Io,
 ): Promise<number> {
-  if (options.output === undefined) io.stdout.write(pulled.text);
+  if (options.split !== undefined && options.output !== undefined) {
+    const files = pulled.files ?? [];
+    await writeSpecDirectory(options.output, files, options.force === true);
+    io.stdout.write(
+      `Wrote ${countOf(pulled.foreignKeys, 'foreign key')} to ${options.output} in ${countOf(files.length, 'file')}.\n`,
+    );
+  } else if (options.output === undefined) io.stdout.write(pulled.text);
   else {
     // A hand-edited spec is not overwritten by accident.
     await writeOutput(options.output, pulled.text, options.force !== true);
@@ -331,12 +340,18 @@ async function writePulled(
 async function pullCommand(options: PullCommandOptions, io: Io): Promise<number> {
   const url = options.url ?? io.env.DATABASE_URL;
   if (options.models !== undefined) {
+    if (options.split !== undefined) {
+      throw new FkdiffError('USAGE', '--split reads the database: it cannot be combined with --models');
+    }
     return withSpecSource(DEFAULT_SPEC, options, url, (connection, raw) =>
       writePulled(pullModels(connection, raw), options, io),
     );
   }
+  if (options.split !== undefined && options.output === undefined) {
+    throw new FkdiffError('USAGE', '--split writes a directory of spec files: name it with -o DIR');
+  }
   return withConnection(url, async (connection) => {
-    const pulled = await pullSpec(connection, options.schema ?? []);
+    const pulled = await pullSpec(connection, options.schema ?? [], options.split);
     warn(io, pulled.warnings);
     return writePulled(pulled, options, io);
   });
@@ -497,6 +512,12 @@ function addPullCommand(program: Command, io: Io, setExit: SetExit): void {
     )
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .option('--force', 'overwrite the --output file if it exists')
+    .addOption(
+      new Option(
+        '--split <by>',
+        'write a directory (-o DIR) of spec files, one per schema or per table',
+      ).choices(SPLIT_BY),
+    )
     .addOption(modelsOption())
     .addOption(unconstrainedOption())
     .action(async (options: PullCommandOptions) => {

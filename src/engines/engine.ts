@@ -238,6 +238,19 @@ export interface Engine {
   orphanCountSql(fks: readonly ForeignKey[], limit: number): string;
   /** Sample key values of the rows that fail a key, or every such row; see `orphanRowsSql`. */
   orphanRowsSql(fk: ForeignKey, rows: OrphanRows): string;
+  /**
+   * How many tables one transaction may lock without exhausting the server's lock table, read from
+   * the server; undefined where locks are not bounded that way (or DDL is not transactional).
+   */
+  readonly lockCapacity?: (session: Session) => Promise<LockCapacity | undefined>;
+}
+
+/** The server's lock table, as far as one transaction of a plan may use it. */
+export interface LockCapacity {
+  /** Tables one transaction may lock (each step locks its table and the referenced one, with indexes). */
+  readonly tablesPerTransaction: number;
+  /** Where the figure comes from, for the plan: `max_locks_per_transaction = 64, max_connections = 100`. */
+  readonly basis: string;
 }
 
 /** A key with its rules in the engine's canonical form. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Engine } from '../engines/engine.js';
+import type { Engine, LockCapacity } from '../engines/engine.js';
 import { asDropsAndAdds, changedKey, type Change } from '../model/change.js';
 import type { Catalog, ForeignKey, Table } from '../model/catalog.js';
 import { compareForeignKeys, isEnforced, tableKey } from '../model/catalog.js';
@@ -22,6 +22,11 @@ export interface PlanOptions {
   readonly online: boolean;
   /** The product as users name it, for messages (default: from the engine alone). */
   readonly product?: string;
+  /**
+   * The most tables one transaction may lock (PostgreSQL's lock table, `engine.lockCapacity`): a
+   * larger plan runs in several transactions, each under the limit, and says so with a hazard.
+   */
+  readonly lockCapacity?: LockCapacity;
 }
 
 /** Hash of the keys a plan was made from, so that applying a saved plan can tell the database moved on. */
@@ -279,7 +284,7 @@ export function planChanges(
   const dropped = new Set(phases.drops.map((d) => d.action.fk));
   const addSteps = engine.planning?.beforeAdds(phases.adds, current, dropped) ?? phases.adds;
   const ordered = [...phases.drops, ...renameSteps, ...phases.alters, ...addSteps, ...phases.validations];
-  const steps = assignTransactions(ordered, engine);
+  const steps = splitForLocks(assignTransactions(ordered, engine), options.lockCapacity, engine);
   return {
     dialect: engine.name,
     schemas: current.schemas,
@@ -292,6 +297,55 @@ export function planChanges(
     ),
     fingerprint: fingerprint(engine, current.schemas, current.foreignKeys),
   };
+}
+
+/** The tables a step locks: its own and the one it references. */
+function lockedTables(step: Step): string[] {
+  const { fk } = step.action;
+  return [tableKey(fk.table), tableKey(fk.referencedTable)];
+}
+
+/**
+ * Splits transactions that would lock more tables than `capacity` allows into consecutive ones that
+ * each fit; the first step of each transaction after the first carries a non-transactional hazard.
+ */
+function splitForLocks(steps: readonly Step[], capacity: LockCapacity | undefined, engine: Engine): Step[] {
+  if (capacity === undefined || !engine.capabilities.transactionalDdl) return [...steps];
+  const limit = Math.max(2, capacity.tablesPerTransaction);
+  const split: Step[] = [];
+  let offset = 0;
+  let previous: number | undefined;
+  let locked = new Set<string>();
+  for (const step of steps) {
+    if (step.transaction !== previous) locked = new Set();
+    const tables = lockedTables(step);
+    const grows = tables.filter((table) => !locked.has(table)).length;
+    let starts = false;
+    if (step.transaction === previous && locked.size + grows > limit) {
+      offset += 1;
+      locked = new Set();
+      starts = true;
+    }
+    previous = step.transaction;
+    for (const table of tables) locked.add(table);
+    split.push({ ...step, transaction: step.transaction + offset, ...(starts ? { splitStart: true } : {}) });
+  }
+  if (offset === 0) return split;
+  const transactions = new Set(split.map((step) => step.transaction)).size;
+  return split.map(({ splitStart, ...step }: Step & { splitStart?: boolean }) =>
+    splitStart === true
+      ? {
+          ...step,
+          hazards: [
+            ...step.hazards,
+            {
+              code: 'non-transactional',
+              message: `the plan runs in ${transactions} transactions so that none locks more than ${limit} tables (${capacity.basis}); if this transaction fails, the ones before it stay applied`,
+            },
+          ],
+        }
+      : step,
+  );
 }
 
 function assignTransactions(drafts: readonly DraftStep[], engine: Engine): Step[] {

@@ -25,6 +25,8 @@ export interface ReviewSide {
   /** The git ref the version was read from, if any. */
   readonly ref: string | undefined;
   readonly text: string | undefined;
+  /** A spec of several files (a directory, `include:`): each file's text, by its name in messages. */
+  readonly texts?: ReadonlyMap<string, string>;
   readonly raw: RawSpec | undefined;
   readonly spec: Spec | undefined;
 }
@@ -100,11 +102,21 @@ function textsByTable(
   side: ReviewSide,
 ): Map<string, { readonly text: string; readonly source: SourceLocation }> {
   const result = new Map<string, { readonly text: string; readonly source: SourceLocation }>();
-  if (side.raw === undefined || side.text === undefined || side.spec === undefined) return result;
-  const texts = tableTexts(side.text);
+  if (side.raw === undefined || side.spec === undefined) return result;
+  const byFile = new Map<string, ReturnType<typeof tableTexts>>();
+  const textsOf = (file: string) => {
+    let texts = byFile.get(file);
+    if (texts === undefined) {
+      const text = side.texts?.get(file) ?? (file === side.file ? side.text : undefined);
+      texts = text === undefined ? new Map<string, string>() : tableTexts(text);
+      byFile.set(file, texts);
+    }
+    return texts;
+  };
   const owningSchema = side.spec.schemas[0] ?? '';
   for (const table of side.raw.tables) {
     const ref = { schema: table.ref.schema ?? owningSchema, name: table.ref.name };
+    const texts = textsOf(table.source.file);
     const text = texts.get(`${table.source.line}:${table.source.column}`) ?? '';
     result.set(tableKey(ref), { text, source: table.source });
   }

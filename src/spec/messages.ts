@@ -10,9 +10,14 @@ const REFERENCES_FORMS = 'a mapping {table, columns} or a string "table(column, 
 
 /** In reading order, so the first problem listed is the first in the file. */
 export function sortProblems(problems: readonly Problem[]): Problem[] {
+  // A spec of several files lists each file's problems together, the files in name order.
+  const file = (problem: Problem) => problem.source?.file ?? '';
   const line = (problem: Problem) => problem.source?.line ?? 0;
   const column = (problem: Problem) => problem.source?.column ?? 0;
-  return [...problems].sort((a, b) => line(a) - line(b) || column(a) - column(b));
+  return [...problems].sort(
+    (a, b) =>
+      (file(a) === file(b) ? 0 : file(a) < file(b) ? -1 : 1) || line(a) - line(b) || column(a) - column(b),
+  );
 }
 
 /**

@@ -66,7 +66,38 @@ interface Checked<T> {
  * listing every problem at once, each with its line and column.
  */
 export function parseSpec(text: string, file: string): RawSpec {
-  const source = readYaml(text, file);
+  return parseSpecFile(text, file).spec;
+}
+
+/** Where a file declares the fields every file of a split spec must agree on (see load.ts). */
+export interface SharedFields {
+  readonly schemas: SourceLocation | undefined;
+  readonly exclude: SourceLocation | undefined;
+  readonly policy: SourceLocation | undefined;
+}
+
+/** One file of a spec: its own RawSpec, the globs it includes, and where it declares shared fields. */
+export interface ParsedSpecFile {
+  readonly spec: RawSpec;
+  readonly include: readonly Located<string>[];
+  readonly shared: SharedFields;
+}
+
+/** `library`: read with the yaml library even when the subset reader could (for tests). */
+export function parseSpecFile(text: string, file: string, library = false): ParsedSpecFile {
+  try {
+    return parseSource(readYaml(text, file, library), file);
+  } catch (error) {
+    // The library's reading decides every message, so that they do not depend on the reader.
+    if (error instanceof SubsetProblems) return parseSource(readYaml(text, file, true), file);
+    throw error;
+  }
+}
+
+/** A spec read by the subset reader has problems: it is read again by the library. */
+class SubsetProblems extends Error {}
+
+function parseSource(source: SpecSource, file: string): ParsedSpecFile {
   const validateSpec = specValidators().spec;
   const data = source.data;
   const valid = validateSpec(data);
@@ -77,14 +108,24 @@ export function parseSpec(text: string, file: string): RawSpec {
     ...withoutRepeats([...excludeProblems(source), ...tables.problems], schemaIssues),
   ];
   if (!valid || problems.length > 0 || tables.value === undefined) {
+    if (source.subset === true) throw new SubsetProblems();
     throw problemsError('SPEC_INVALID', `${file}: invalid spec`, sortProblems(problems));
   }
+  const declared = (key: string): SourceLocation | undefined =>
+    childOf(data, key) === undefined ? undefined : source.keyAt([key]);
   return {
-    file,
-    schemas: data.schemas,
-    tables: tables.value,
-    exclude: data.exclude ?? [],
-    denyHazards: data.policy?.denyHazards ?? [],
+    spec: {
+      file,
+      schemas: data.schemas,
+      tables: tables.value,
+      exclude: data.exclude ?? [],
+      denyHazards: data.policy?.denyHazards ?? [],
+    },
+    include: (data.include ?? []).map((value, index) => ({
+      value,
+      source: source.valueAt(['include', index]),
+    })),
+    shared: { schemas: declared('schemas'), exclude: declared('exclude'), policy: declared('policy') },
   };
 }
 

@@ -132,7 +132,7 @@ function tableProblems(table: RawTable, ref: TableRef, scope: TableScope): Probl
   }
   const earlier = scope.declaredTables.get(tableKey(ref));
   if (earlier === undefined) scope.declaredTables.set(tableKey(ref), table.source);
-  else at(`duplicate table ${name} (also declared at ${lineAndColumn(earlier)})`);
+  else at(`duplicate table ${name} (also declared at ${placeOf(earlier, table.source)})`);
   return problems;
 }
 
@@ -248,7 +248,7 @@ function nameProblems(resolved: readonly ResolvedForeignKey[], dialect: SpecDial
     const key = `${scope}\u0000${constraintNamesIgnoreCase ? fk.name.toLowerCase() : fk.name}`;
     if (seen.has(key)) {
       const earlier = seen.get(key);
-      const also = earlier === undefined ? '' : ` (also at ${lineAndColumn(earlier)})`;
+      const also = earlier === undefined ? '' : ` (also at ${placeOf(earlier, source)})`;
       problems.push({ message: `duplicate constraint name "${fk.name}" ${scope}${also}`, source });
     } else {
       seen.set(key, source);
@@ -270,7 +270,7 @@ function repeatedDefinitionProblems(resolved: readonly ResolvedForeignKey[]): Pr
     if (earlier === undefined) {
       firstByDefinition.set(key, fk);
     } else if (earlier.name === undefined || fk.name === undefined) {
-      const where = earlier.source === undefined ? '' : ` at ${lineAndColumn(earlier.source)}`;
+      const where = earlier.source === undefined ? '' : ` at ${placeOf(earlier.source, fk.source)}`;
       problems.push({
         message: `foreign key (${fk.columns.join(', ')}) repeats the one${where}; name both or remove one`,
         source: fk.source,
@@ -278,6 +278,13 @@ function repeatedDefinitionProblems(resolved: readonly ResolvedForeignKey[]): Pr
     }
   }
   return problems;
+}
+
+/** Where `earlier` is, as seen from `here`: the line and column in the same file, else the file too. */
+function placeOf(earlier: SourceLocation, here: SourceLocation | undefined): string {
+  return here === undefined || earlier.file === here.file
+    ? lineAndColumn(earlier)
+    : `${earlier.file}:${earlier.line}:${earlier.column}`;
 }
 
 function lineAndColumn(location: SourceLocation): string {

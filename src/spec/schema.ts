@@ -26,6 +26,7 @@ export interface SpecDocument {
   readonly version: 1;
   readonly schemas?: readonly string[];
   readonly tables?: Readonly<Record<string, { readonly foreignKeys: readonly ForeignKeyDocument[] }>>;
+  readonly include?: readonly string[];
   readonly exclude?: readonly string[];
   readonly policy?: { readonly denyHazards?: readonly HazardCode[] };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Document, YAMLMap } from 'yaml';
 import type { Node } from 'yaml';
 import { groupBy } from '../collections.js';
@@ -103,4 +104,65 @@ function writtenOnDelete(fk: WrittenForeignKey): string {
 
 function flowList(document: Document, items: readonly string[]): Node {
   return document.createNode([...items], { flow: true });
+}
+
+/** How `pull --split` divides a spec into files: one per owning table's schema, or per owning table. */
+export type SplitBy = 'schema' | 'table';
+
+export const SPLIT_BY: readonly SplitBy[] = ['schema', 'table'];
+
+/** One file of a split spec: its name inside the spec directory, and its text. */
+export interface SpecFileText {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * The catalog's keys as a directory of spec files (`pull --split`): each file declares the same
+ * `schemas` and the tables of one schema (or one table), so that the directory reads back as
+ * `writeSpec` would. A governed schema without keys gets a file of its own in `schema` mode, so
+ * that the directory is never empty.
+ */
+export function writeSplitSpec(
+  catalog: { readonly foreignKeys: readonly WrittenForeignKey[] },
+  options: WriteOptions,
+  by: SplitBy,
+): SpecFileText[] {
+  const schemas = options.schemas.length > 0 ? options.schemas : [options.defaultSchema];
+  const groupName = (fk: WrittenForeignKey): string =>
+    by === 'schema' ? fk.table.schema : formatTableRef(fk.table);
+  const groups = groupBy([...catalog.foreignKeys].sort(compareWritten), groupName);
+  if (by === 'schema') for (const schema of schemas) if (!groups.has(schema)) groups.set(schema, []);
+  if (groups.size === 0) groups.set(schemas[0] ?? options.defaultSchema, []);
+  const names = fileNames([...groups.keys()]);
+  return [...groups]
+    .map(([group, foreignKeys]) => ({
+      file: names.get(group) ?? `${group}.yaml`,
+      text: writeSpec({ foreignKeys }, options),
+    }))
+    .sort((a, b) => compareStrings(a.file, b.file));
+}
+
+/**
+ * A file name for each group: the name itself when it is plain (letters, digits, `_`, `-`, `.`) and
+ * unique ignoring case (macOS and Windows file systems), else a readable part and a short hash.
+ */
+function fileNames(groups: readonly string[]): Map<string, string> {
+  const plainLower = new Map<string, number>();
+  const plain = (name: string) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name);
+  for (const name of groups.filter(plain)) {
+    const lower = name.toLowerCase();
+    plainLower.set(lower, (plainLower.get(lower) ?? 0) + 1);
+  }
+  return new Map(
+    groups.map((name) => {
+      if (plain(name) && plainLower.get(name.toLowerCase()) === 1) return [name, `${name}.yaml`];
+      const readable = name
+        .replace(/[^A-Za-z0-9_.-]/g, '_')
+        .replace(/^[.-]/, '_')
+        .slice(0, 60);
+      const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+      return [name, `${readable}-${hash}.yaml`];
+    }),
+  );
 }

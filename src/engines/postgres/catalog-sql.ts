@@ -160,3 +160,9 @@ export const APPLY_LOCK_HOLDER_SQL = `SELECT a.pid, a.usename::text || '@' || CO
 
 /** Sets the lock timeout for the current transaction only; the value is a bound parameter. */
 export const SET_LOCK_TIMEOUT_SQL = "SELECT set_config('lock_timeout', $1, true)";
+
+/** The settings that size the shared lock table (`max_locks_per_transaction` × connections). */
+export const LOCK_TABLE_SQL = `
+SELECT current_setting('max_locks_per_transaction')::int AS max_locks,
+       current_setting('max_connections')::int AS max_connections,
+       current_setting('max_prepared_transactions')::int AS max_prepared`;

@@ -7,6 +7,7 @@ import { pgliteTransport } from './pglite.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
 import { LONE_SURROGATE } from '../names.js';
+import { lockCapacity } from './locks.js';
 
 export const postgresEngine: Engine = {
   name: 'postgres',
@@ -50,4 +51,5 @@ export const postgresEngine: Engine = {
   columnTypesMatch,
   orphanCountSql: (fks, limit) => orphanCountSql(fks, quoteIdentifier, quoteTable, limit),
   orphanRowsSql: (fk, rows) => orphanRowsSql(fk, quoteIdentifier, quoteTable, rows),
+  lockCapacity,
 };
