@@ -85,8 +85,15 @@ async function applyTransactional(
     const transaction = group[0]?.transaction ?? 0;
     const indexes = group.map((step) => step.index);
     let current = -1;
+    // A step past its bound is given up on at once: the transaction's ROLLBACK would queue behind the
+    // running statement. Its COMMIT is never sent; the server rolls it back when the statement ends
+    // or the connection closes.
+    let giveUp: (error: unknown) => void = () => undefined;
+    const gaveUp = new Promise<never>((_, reject) => {
+      giveUp = reject;
+    });
     try {
-      await withLockTimeout(connection, options.lockTimeoutMs, async (session) => {
+      const work = withLockTimeout(connection, options.lockTimeoutMs, async (session) => {
         for (const index of indexes) {
           current = index;
           const step = plan.steps[index];
@@ -97,9 +104,15 @@ async function applyTransactional(
             options.stepTimeoutMs,
             stepLabel(plan, index),
             'stepTimeout',
-          );
+          ).catch((error: unknown) => {
+            if (error instanceof FkdiffError && error.code === 'TIMEOUT') giveUp(error);
+            throw error;
+          });
         }
       });
+      // Once given up on, its rollback ends in the background.
+      work.catch(() => undefined);
+      await Promise.race([work, gaveUp]);
     } catch (error) {
       if (current < 0) throw error;
       const committed =

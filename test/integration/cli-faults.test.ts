@@ -3,6 +3,7 @@
  * connection is what the catalog, read again on a new connection, holds; a stalled server fails in
  * bounded time with a clear message.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli, tempFile } from '../support/cli.js';
 import { faultProxy, type FaultProxy } from '../support/proxy.js';
@@ -119,5 +120,45 @@ describe.skipIf(!available('postgres'))('PostgreSQL: a server that stalls after 
     expect(result.stderr).toMatch(
       /^fkdiff: a read from .* got no answer within 2000 ms: .* \(raise --statement-timeout\) \[TIMEOUT\]\n$/u,
     );
+  });
+});
+
+describe.skipIf(!available('postgres'))('PostgreSQL: a step that runs longer than --step-timeout', () => {
+  const fixture = withDatabase('postgres');
+
+  it('apply stops waiting with TIMEOUT naming the step and the setting, and the next apply finishes', async () => {
+    const { db, spec } = fixture();
+    // SHARE blocks ADD FOREIGN KEY (SHARE ROW EXCLUSIVE) on children but not the catalog reads.
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE children IN SHARE MODE');
+      const stuck = await spawnCli([
+        'apply',
+        spec,
+        '--url',
+        db.url,
+        '--yes',
+        '--no-check-data',
+        '--lock-timeout',
+        '60s',
+        '--step-timeout',
+        '1s',
+      ]);
+      expect(stuck.code).toBe(1);
+      expect(stuck.stderr).toMatch(/got no answer within 1000 ms/u);
+      expect(stuck.stderr).toContain('(raise --step-timeout)');
+      expect(stuck.stderr).toMatch(/\[TIMEOUT\]\n$/u);
+      expect(stuck.stderr).not.toContain('    at ');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
+    }
+    const rerun = await spawnCli(['apply', spec, '--url', db.url, '--yes', '--no-check-data']);
+    expect(rerun.stderr).toBe('');
+    expect(rerun.code).toBe(0);
+    const after = await spawnCli(['plan', spec, '--url', db.url, '--exit-code']);
+    expect(after.code).toBe(0);
   });
 });
