@@ -2,13 +2,15 @@
  * TLS as psql has it, against a real PostgreSQL started here with ssl=on and a self-signed
  * certificate made with openssl: verify-full refuses a certificate it cannot trust, require
  * encrypts without checking, verify-full with the certificate as sslrootcert connects; the server is
- * also reached through its socket directory (`host=`) and through the PG* variables alone.
+ * also reached through its socket directory (`host=`) and through the PG* variables alone; a role
+ * with a password logs in with the password from ~/.pgpass (or PGPASSFILE), as psql's would.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, spawnCli } from '../support/cli.js';
 
@@ -142,5 +144,49 @@ describe.skipIf(!canRun)('PostgreSQL over TLS (a server of its own, ssl=on)', ()
     });
     expect(fromEnv.stderr).not.toContain('cannot connect');
     expect(fromEnv.code).toBe(0);
+  });
+
+  it('a password-protected role logs in with the password from ~/.pgpass, and the password is never printed', async () => {
+    const secret = 'pgpass-s3cret';
+    const admin = new pg.Client({ connectionString: url('sslmode=disable') });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE fkdiff_pw LOGIN PASSWORD '${secret}'`);
+      const hba = join(dir, 'data', 'pg_hba.conf');
+      const rules = await readFile(hba, 'utf8');
+      await writeFile(hba, `host all fkdiff_pw 127.0.0.1/32 scram-sha-256\n${rules}`);
+      await admin.query('SELECT pg_reload_conf()');
+    } finally {
+      await admin.end();
+    }
+    const home = await mkdtemp('/tmp/fkdiff-home-');
+    try {
+      const target = `postgres://fkdiff_pw@127.0.0.1:${port}/postgres?sslmode=require`;
+      const without = await spawnCli(['pull', '--url', target], {
+        env: { HOME: home, PGPASSFILE: undefined },
+      });
+      expect(without.code).toBe(1);
+      expect(without.stderr).toContain('[CONNECTION_FAILED]');
+
+      await writeFile(join(home, '.pgpass'), `127.0.0.1:${port}:postgres:fkdiff_pw:${secret}\n`, {
+        mode: 0o600,
+      });
+      const withFile = await spawnCli(['pull', '--url', target], {
+        env: { HOME: home, PGPASSFILE: undefined },
+      });
+      expect(withFile.stderr).not.toContain('[CONNECTION_FAILED]');
+      expect(withFile.code).toBe(0);
+
+      const wrong = await spawnCli(
+        ['pull', '--url', target.replace('fkdiff_pw@', `fkdiff_pw:wrong-${secret}@`)],
+        {
+          env: { HOME: home },
+        },
+      );
+      expect(wrong.code).toBe(1);
+      expect(`${wrong.stdout}${wrong.stderr}`).not.toContain(secret);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
