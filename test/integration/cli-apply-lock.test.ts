@@ -38,9 +38,8 @@ function lockSuite(kind: TargetKind, cases: readonly LockCase[]): void {
   const plannedEmpty = async (spec: string): Promise<boolean> =>
     (await spawnCli(['plan', spec, '--url', db.url, '--exit-code'])).code === 0;
 
-  it.runIf(cases.includes('two specs'))(
-    'two applies of different specs at once: each runs whole, the database ends as the later one',
-    async () => {
+  if (cases.includes('two specs'))
+    it('two applies of different specs at once: each runs whole, the database ends as the later one', async () => {
       const [a, b] = [await tempFile('a.yaml', specOf('a')), await tempFile('b.yaml', specOf('b'))];
       const runs = await Promise.all(
         [a, b].map((spec) => spawnCli(['apply', spec, '--url', db.url, '--yes', '--lock-wait', '60s'])),
@@ -51,12 +50,10 @@ function lockSuite(kind: TargetKind, cases: readonly LockCase[]): void {
       }
       // Without the lock both planned from the empty table and left ten keys, matching neither.
       expect([await plannedEmpty(a), await plannedEmpty(b)].filter(Boolean)).toHaveLength(1);
-    },
-  );
+    });
 
-  it.runIf(cases.includes('four applies'))(
-    'four applies of one spec at once: one applies, the others wait and find nothing to do',
-    async () => {
+  if (cases.includes('four applies'))
+    it('four applies of one spec at once: one applies, the others wait and find nothing to do', async () => {
       const spec = await tempFile(
         'fkdiff.yaml',
         specOf('a').replaceAll(
@@ -73,12 +70,10 @@ function lockSuite(kind: TargetKind, cases: readonly LockCase[]): void {
       }
       expect(runs.filter((run) => run.stdout.includes('Applied'))).toHaveLength(1);
       expect(await plannedEmpty(spec)).toBe(true);
-    },
-  );
+    });
 
-  it.runIf(cases.includes('prompt'))(
-    'a waiter that runs out of --lock-wait names the other apply and changes nothing, while a prompt stays open past the pool’s idle time',
-    async () => {
+  if (cases.includes('prompt'))
+    it('a waiter that runs out of --lock-wait names the other apply and changes nothing, while a prompt stays open past the pool’s idle time', async () => {
       const spec = await tempFile('fkdiff.yaml', specOf('b'));
       const screen = inTerminal(
         cliCommand(['apply', spec, '--url', db.url]),
@@ -100,9 +95,7 @@ function lockSuite(kind: TargetKind, cases: readonly LockCase[]): void {
       const { code } = await screen;
       expect(code).toBe(0);
       expect(await plannedEmpty(spec)).toBe(true);
-    },
-    60_000,
-  );
+    }, 60_000);
 }
 
 describe.skipIf(!available('postgres'))('the apply lock on PostgreSQL', () => {
