@@ -132,7 +132,7 @@ function readSource(text: string, file: string): SpecSource {
   try {
     return readYaml(text, file);
   } catch (error) {
-    throw new FkdiffError('FLEET_REPORT_INVALID', `${file}: not JSON as fkdiff --format json writes it`, {
+    throw new FkdiffError('FLEET_REPORT_INVALID', `${file}: not a fleet report: it does not parse as JSON`, {
       cause: error,
       problems: error instanceof FkdiffError ? error.problems : [],
     });
