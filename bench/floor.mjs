@@ -1,13 +1,20 @@
 // The floor: a minimal Node process that connects with the driver and runs fkdiff's own catalog
 // query of all foreign keys, once. `node bench/floor.mjs postgres|mysql URL SCHEMA…`; prints the
 // row count. Plain JavaScript on the built query text, so that nothing but the driver is loaded.
+// PostgreSQL's key query depends on the server's version: the floor reads it from the startup
+// message the server sends anyway (no extra round trip), as `server_version_num` would give it.
 const [engine, url, ...schemas] = process.argv.slice(2);
 if (engine === 'postgres') {
-  const { FOREIGN_KEYS_SQL } = await import('../dist/engines/postgres/catalog-sql.js');
+  const { foreignKeysSql } = await import('../dist/engines/postgres/catalog-sql.js');
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
+  let version = '';
+  client.connection.on('parameterStatus', (message) => {
+    if (message.parameterName === 'server_version') version = message.parameterValue;
+  });
   await client.connect();
-  const result = await client.query(FOREIGN_KEYS_SQL, [schemas]);
+  const [major = '0', minor = '0'] = version.split(/[.\s]/);
+  const result = await client.query(foreignKeysSql(Number(major) * 10_000 + Number(minor)), [schemas]);
   await client.end();
   console.log(result.rows.length);
 } else if (engine === 'mysql') {

@@ -106,13 +106,18 @@ export interface Scoped {
 }
 
 /** The catalog, with a failure (a connection lost part-way) reported as such. */
-async function readCatalog(
+function readCatalog(
   connection: Connection,
   schemas: readonly string[],
   referenced: readonly string[],
 ): Promise<Catalog> {
+  return readCatalogPart(connection, () => connection.engine.introspect(connection, schemas, referenced));
+}
+
+/** What `read` reads of the catalog, with a failure (a connection lost part-way) reported as such. */
+async function readCatalogPart<T>(connection: Connection, read: () => Promise<T>): Promise<T> {
   try {
-    return await connection.engine.introspect(connection, schemas, referenced);
+    return await read();
   } catch (error) {
     if (error instanceof FkdiffError) throw error;
     throw new FkdiffError(
@@ -255,9 +260,10 @@ export async function pullSpec(
 }> {
   const { engine } = connection;
   const governed = schemas.length > 0 ? schemas : [connection.defaultSchema];
-  const catalog = await readCatalog(connection, governed, []);
+  // The keys alone: a spec needs nothing else of the catalog.
+  const keys = await readCatalogPart(connection, () => engine.introspectKeys(connection, governed));
   // Rules as the engine understands them: MariaDB reports its default as RESTRICT.
-  const foreignKeys = catalog.foreignKeys.map((fk) => normalizedRules(fk, engine));
+  const foreignKeys = keys.map((fk) => normalizedRules(fk, engine));
   const options = {
     schemas: governed,
     defaultSchema: connection.defaultSchema,
@@ -265,13 +271,16 @@ export async function pullSpec(
     omitSchemas: schemas.length === 0 && engine.capabilities.schemaFromUrl,
   };
   const files = split === undefined ? [] : writeSplitSpec({ foreignKeys }, options, split);
-  const text = split === undefined ? writeSpec({ ...catalog, foreignKeys }, options) : '';
-  const warnings = emptySchemaWarnings(governed, catalog);
+  const text = split === undefined ? writeSpec({ foreignKeys }, options) : '';
+  // Only a schema without keys may hold no tables: only those are read further.
+  const keyless = governed.filter((schema) => !foreignKeys.some((fk) => fk.table.schema === schema));
+  const tables = keyless.length === 0 ? [] : (await readCatalog(connection, keyless, [])).tables;
+  const warnings = emptySchemaWarnings(keyless, { tables });
   return { text, files, foreignKeys: foreignKeys.length, warnings };
 }
 
 /** A schema named but holding no table is most likely mistyped, or does not exist. */
-function emptySchemaWarnings(schemas: readonly string[], catalog: Catalog): string[] {
+function emptySchemaWarnings(schemas: readonly string[], catalog: Pick<Catalog, 'tables'>): string[] {
   const held = new Set(catalog.tables.map((table) => table.ref.schema));
   return schemas
     .filter((schema) => !held.has(schema))

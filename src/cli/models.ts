@@ -2,7 +2,7 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sequelize } from 'sequelize';
-import { connect, connectSequelize, type Connection } from '../db/connection.js';
+import { connect, connectSequelize, type Connection, type Executor } from '../db/connection.js';
 import { loadModels } from '../models/index.js';
 import { loadSpecFile, specFromModels, type SpecInput } from '../pipeline.js';
 import { migrationFileName } from '../render/index.js';
@@ -46,11 +46,17 @@ export async function withSpecSource<T>(
     readonly create?: boolean;
     /** The desired keys to use instead of reading `specFile` (a saved plan's). */
     readonly fallback?: SpecInput;
+    /** What the work's SQL runs on: `apply` executes through Sequelize, the rest only read. */
+    readonly executor?: Executor;
   } = {},
 ): Promise<T> {
   if (options.models === undefined) {
     const raw = source.fallback ?? (await loadSpecFile(specFile));
-    const connection = await connect(url, { create: source.create ?? false, ...connectOptions(options) });
+    const connection = await connect(url, {
+      create: source.create ?? false,
+      executor: source.executor ?? 'driver',
+      ...connectOptions(options),
+    });
     return using(connection, (opened) => work(opened, raw));
   }
   const module = options.models;
@@ -59,7 +65,11 @@ export async function withSpecSource<T>(
     const connection =
       url === undefined || url === ''
         ? await connectSequelize(sequelize, connectOptions(options))
-        : await connect(url, { create: false, ...connectOptions(options) });
+        : await connect(url, {
+            create: false,
+            executor: source.executor ?? 'driver',
+            ...connectOptions(options),
+          });
     return await using(connection, (opened) =>
       work(
         opened,

@@ -92,7 +92,8 @@ async function withConnection<T>(
   work: (connection: Connection) => Promise<T>,
   create = false,
 ): Promise<T> {
-  const connection = await connect(url, { create });
+  // pull and validate only read: the driver alone, without Sequelize.
+  const connection = await connect(url, { create, executor: 'driver' });
   try {
     return await work(connection);
   } finally {
@@ -313,7 +314,11 @@ async function applyCommand(
       }
       return EXIT.ok;
     },
-    { create: options.create === true, ...(fallback === undefined ? {} : { fallback }) },
+    {
+      create: options.create === true,
+      executor: 'sequelize',
+      ...(fallback === undefined ? {} : { fallback }),
+    },
   );
 }
 

@@ -112,7 +112,7 @@ function depthOf(text: string): number {
 
 async function loadGraph(spec: string | undefined, url: string | undefined): Promise<KeyGraph> {
   if (spec !== undefined || url === undefined) return specGraph(await loadSpecFile(spec ?? 'fkdiff.yaml'));
-  const connection = await connect(url);
+  const connection = await connect(url, { executor: 'driver' });
   try {
     return await databaseGraph(connection);
   } finally {

@@ -1,4 +1,4 @@
-import { QueryTypes, Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import type { Engine, ServerSettings, Session } from '../engines/engine.js';
 import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
@@ -29,33 +29,28 @@ export interface Connection extends Session {
   close(): Promise<void>;
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * What a connection runs its SQL on. `driver`: the engine's driver alone (`pg`, `mysql2`), for the
+ * commands that only read; Sequelize, its dependencies and its row handling are never loaded.
+ * `sequelize`: Sequelize's `sequelize.query`, through which `apply` executes (the contract).
+ */
+export type Executor = 'driver' | 'sequelize';
 
-/** How long an unused pooled connection stays open; an embedded engine has no network to spare. */
-const IDLE_MS: Readonly<Record<Target['kind'], number>> = { server: 10_000, embedded: 60_000 };
-
-interface Endpoint {
-  readonly sequelize: Sequelize;
-  readonly stop: () => Promise<void>;
+/** The sessions a connection hands out, before statement bounds; one per executor. */
+export interface Backend {
+  readonly session: Session;
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  readonly dedicated: (<T>(work: (session: Session) => Promise<T>) => Promise<T>) | undefined;
+  close(): Promise<void>;
 }
 
-/**
- * A server connection takes two sessions at most: the apply lock's, held for the whole apply, and
- * the one the work runs on. PGlite serves one session at a time.
- */
-const POOL_MAX: Readonly<Record<Target['kind'], number>> = { server: 2, embedded: 1 };
+const CONNECT_TIMEOUT_MS = 10_000;
 
-function sequelizeFor(engine: Engine, settings: ServerSettings, kind: Target['kind']): Sequelize {
-  return new Sequelize({
-    ...engine.sequelizeOptions(settings, CONNECT_TIMEOUT_MS),
-    host: settings.host,
-    port: settings.port,
-    username: settings.user,
-    password: settings.password,
-    database: settings.database,
-    logging: false,
-    pool: { max: POOL_MAX[kind], min: 0, idle: IDLE_MS[kind] },
-  });
+/** Where the backend connects, and what stops the embedded engine that serves it. */
+export interface Endpoint {
+  readonly settings: ServerSettings;
+  readonly kind: Target['kind'];
+  readonly stop: () => Promise<void>;
 }
 
 async function openEndpoint(target: Target, options: ConnectOptions): Promise<Endpoint> {
@@ -63,23 +58,49 @@ async function openEndpoint(target: Target, options: ConnectOptions): Promise<En
     case 'server': {
       const stored = target.password === '' ? await target.engine.url.storedPassword?.(target) : undefined;
       const settings = stored === undefined ? target : { ...target, password: stored };
-      const sequelize = sequelizeFor(target.engine, settings, 'server');
-      return { sequelize, stop: () => sequelize.close() };
+      return { settings, kind: 'server', stop: () => Promise.resolve() };
     }
     case 'embedded': {
       const transport = target.engine.embedded;
       if (transport === undefined) throw new Error(`${target.engine.name} has no embedded transport`);
       const served = await transport.open(target.location, { create: options.create ?? true });
-      const sequelize = sequelizeFor(target.engine, served.settings, 'embedded');
-      return {
-        sequelize,
-        stop: async () => {
-          await sequelize.close();
-          await served.stop();
-        },
-      };
+      return { settings: served.settings, kind: 'embedded', stop: served.stop };
     }
   }
+}
+
+/**
+ * One driver session for the work, its transactions taken in turn; the apply lock's dedicated
+ * session is a second one, opened for as long as it is held. An embedded engine serves one session.
+ */
+async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backend> {
+  const open = () => engine.driver.open(endpoint.settings, CONNECT_TIMEOUT_MS);
+  const client = await open();
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work, work);
+    turn = result.catch(() => undefined);
+    return result;
+  };
+  return {
+    session: {
+      select: (sql, bind) => inTurn(() => client.select(sql, bind)),
+      execute: (sql, bind) => inTurn(() => client.execute(sql, bind)),
+    },
+    transaction: (work) => inTurn(() => client.transaction(work)),
+    dedicated:
+      endpoint.kind === 'server'
+        ? async (work) => {
+            const own = await open();
+            try {
+              return await own.transaction(work);
+            } finally {
+              await own.close().catch(() => undefined);
+            }
+          }
+        : undefined,
+    close: () => client.close(),
+  };
 }
 
 /** How long a read (catalog, check) may wait for its answer; undefined: no bound (the apply lock's wait). */
@@ -88,25 +109,11 @@ interface Bound {
   readonly display: string;
 }
 
-function sessionOn(sequelize: Sequelize, transaction: Transaction | undefined, bound?: Bound): Session {
+function boundedSession(session: Session, bound: Bound): Session {
   return {
-    async select<Row extends object>(sql: string, bind?: readonly unknown[]) {
-      const query = sequelize.query<Row>(sql, {
-        type: QueryTypes.SELECT,
-        raw: true,
-        ...(bind ? { bind: [...bind] } : {}),
-        ...(transaction ? { transaction } : {}),
-      });
-      return bounded(query, bound?.ms, () => `a read from ${bound?.display ?? ''}`, 'statementTimeout');
-    },
-    async execute(sql: string, bind?: readonly unknown[]) {
-      await sequelize.query(sql, {
-        type: QueryTypes.RAW,
-        raw: true,
-        ...(bind ? { bind: [...bind] } : {}),
-        ...(transaction ? { transaction } : {}),
-      });
-    },
+    select: (sql, bind) =>
+      bounded(session.select(sql, bind), bound.ms, () => `a read from ${bound.display}`, 'statementTimeout'),
+    execute: (sql, bind) => session.execute(sql, bind),
   };
 }
 
@@ -126,15 +133,14 @@ export function driverMessage(error: unknown): string {
 
 /** The session's current schema and the server's version, or CONNECTION_FAILED. */
 async function connectionOn(
-  sequelize: Sequelize,
+  backend: Backend,
   engine: Engine,
   display: string,
-  close: () => Promise<void>,
-  shared: boolean,
+  stop: () => Promise<void>,
   statementTimeoutMs: number | undefined,
 ): Promise<Connection> {
   const bound = { ms: statementTimeoutMs, display };
-  const base = sessionOn(sequelize, undefined, bound);
+  const base = boundedSession(backend.session, bound);
   const [info] = await base.select<{ schema: string | null; database: string | null; version: string }>(
     engine.session.infoSql,
   );
@@ -150,15 +156,14 @@ async function connectionOn(
     database: info?.database ?? defaultSchema,
     serverVersion: info?.version ?? '',
     product: engine.productName(info?.version ?? ''),
-    transaction: (work) =>
-      sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction, bound))),
-    // A transaction keeps its connection checked out: the pool can neither lend nor close it.
-    dedicated: shared
-      ? (work) => sequelize.transaction((transaction) => work(sessionOn(sequelize, transaction)))
-      : undefined,
+    transaction: (work) => backend.transaction((session) => work(boundedSession(session, bound))),
+    dedicated: backend.dedicated,
     // A stalled socket never closes: give up on it rather than keep the process waiting.
     close: () =>
-      Promise.race([close(), new Promise<void>((resume) => setTimeout(resume, CLOSE_TIMEOUT_MS).unref())]),
+      Promise.race([
+        backend.close().then(stop),
+        new Promise<void>((resume) => setTimeout(resume, CLOSE_TIMEOUT_MS).unref()),
+      ]),
   };
 }
 
@@ -174,22 +179,33 @@ export interface ConnectOptions {
   readonly create?: boolean;
   /** How long a catalog read or a check may wait for its answer (default 30 s; 0: no bound). */
   readonly statementTimeoutMs?: number;
+  /** What the SQL runs on (default `sequelize`; the commands that only read take `driver`). */
+  readonly executor?: Executor;
 }
 
 export async function connect(url: string | undefined, options: ConnectOptions = {}): Promise<Connection> {
   const target = parseTarget(url);
   let endpoint: Endpoint | undefined;
+  let backend: Backend | undefined;
   try {
     endpoint = await openEndpoint(target, options);
+    backend =
+      options.executor === 'driver'
+        ? await driverBackend(target.engine, endpoint)
+        : (await import('./sequelize-backend.js')).sequelizeBackend(
+            target.engine,
+            endpoint,
+            CONNECT_TIMEOUT_MS,
+          );
     return await connectionOn(
-      endpoint.sequelize,
+      backend,
       target.engine,
       target.display,
       endpoint.stop,
-      target.kind === 'server',
       options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     );
   } catch (error) {
+    await backend?.close().catch(() => undefined);
     await endpoint?.stop().catch(() => undefined);
     throw connectionFailed(target.display, error);
   }
@@ -235,12 +251,12 @@ export async function connectSequelize(
   const display = redactSecrets(instanceDisplay(sequelize));
   try {
     refuseOneConnectionPool(sequelize, display);
+    const { callersBackend } = await import('./sequelize-backend.js');
     return await connectionOn(
-      sequelize,
+      callersBackend(sequelize),
       engine,
       display,
       () => Promise.resolve(),
-      true,
       options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
     );
   } catch (error) {

@@ -192,6 +192,23 @@ export interface SequelizeRules {
 /** Which rows `orphanRowsSql` selects. */
 export type OrphanRows = { readonly kind: 'sample'; readonly limit: number } | { readonly kind: 'all' };
 
+/**
+ * A session straight on the engine's driver (`pg`, `mysql2`), without Sequelize: what the commands
+ * that only read (plan, pull, validate, review) connect with. `apply` executes through Sequelize.
+ * Errors are thrown as `{ original }`, the driver's error, as Sequelize wraps them, so that one
+ * reading of them serves both.
+ */
+export interface DriverClient extends Session {
+  /** Runs `work` in one transaction of this session: committed when it returns, else rolled back. */
+  transaction<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** How the engine opens a driver session to a server. */
+export interface DriverRules {
+  open(settings: ServerSettings, connectTimeoutMs: number): Promise<DriverClient>;
+}
+
 /** Everything one database engine knows. All SQL text comes from an engine's folder. */
 export interface Engine {
   readonly name: EngineName;
@@ -201,6 +218,8 @@ export interface Engine {
   readonly url: UrlRules;
   /** Sequelize's dialect and driver options for a server connection. */
   sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions;
+  /** The driver session of the commands that only read. */
+  readonly driver: DriverRules;
   readonly embedded: EmbeddedTransport | undefined;
   readonly sequelize: SequelizeRules;
   readonly session: SessionRules;
@@ -209,6 +228,8 @@ export interface Engine {
    * and `tableSchemas` (schemas that only hold referenced tables): one round trip per kind.
    */
   introspect(session: Session, schemas: readonly string[], tableSchemas: readonly string[]): Promise<Catalog>;
+  /** Only the foreign keys of the tables in `schemas`, as `introspect` reads them (`pull`). */
+  introspectKeys(session: Session, schemas: readonly string[]): Promise<ForeignKey[]>;
   /** The schema unqualified names resolve to when there is no connection (`validate` offline). */
   readonly offlineSchema: string | undefined;
   readonly planning: PlanningHooks | undefined;

@@ -4,7 +4,7 @@
  * and applied on its own, at most `concurrency` at a time, with its own transactions and failures.
  */
 import { groupBy } from '../collections.js';
-import { connect, driverMessage, type Connection } from '../db/connection.js';
+import { connect, driverMessage, type Connection, type Executor } from '../db/connection.js';
 import { redactSecrets } from '../db/redact.js';
 import { parseTarget } from '../db/url.js';
 import { FkdiffError, formatProblem } from '../errors.js';
@@ -155,7 +155,7 @@ async function expandTargets(options: Settled): Promise<Expanded> {
       continue;
     }
     try {
-      const connection = await connect(target.url, { create: false });
+      const connection = await connect(target.url, { create: false, executor: 'driver' });
       readers.set(target.name, connection);
       const rows = await connection.select<{ name: string }>(connection.engine.session.schemasSql);
       const matches = globMatcher(target.schemas);
@@ -261,10 +261,10 @@ async function prepareUnits(
 }
 
 /** The lane's connection to the unit's server, opened (or reopened for another URL) as needed. */
-async function laneConnection(lane: Lane, unit: Unit): Promise<Connection> {
+async function laneConnection(lane: Lane, unit: Unit, executor: Executor): Promise<Connection> {
   if (lane.connection !== undefined && lane.url === unit.url) return lane.connection;
   await dropConnection(lane);
-  const connection = await connect(unit.url, { create: false });
+  const connection = await connect(unit.url, { create: false, executor });
   lane.connection = connection;
   lane.url = unit.url;
   return connection;
@@ -358,7 +358,9 @@ async function timed(
   const started = Date.now();
   let outcome: TargetOutcome;
   try {
-    outcome = await work(viewOf(await laneConnection(lane, unit), unit));
+    // apply executes through Sequelize; plan and validate only read.
+    const executor = run.options.command === 'apply' ? 'sequelize' : 'driver';
+    outcome = await work(viewOf(await laneConnection(lane, unit, executor), unit));
   } catch (error) {
     outcome = failureOutcome(error);
     // The session may be gone with its server, or hold a failed transaction: start afresh.

@@ -1,4 +1,5 @@
-import { LineCounter, isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import type { LineCounter } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 import type { Document, ErrorCode, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { FkdiffError, problemsError } from '../errors.js';
 import type { Problem } from '../errors.js';
@@ -154,27 +155,29 @@ function subsetSource(document: FastDocument, text: string, file: string): SpecS
  * its errors are exactly the library's.
  */
 function parseYaml(text: string): { document: Document; lineCounter: LineCounter } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const yaml = yamlLibrary();
+  const lineCounter = new yaml.LineCounter();
+  const document = yaml.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   if (!repeatsKey(document)) return { document, lineCounter };
-  const recount = new LineCounter();
+  const recount = new yaml.LineCounter();
   return {
-    document: parseDocument(text, { lineCounter: recount, prettyErrors: false }),
+    document: yaml.parseDocument(text, { lineCounter: recount, prettyErrors: false }),
     lineCounter: recount,
   };
 }
 
 /** Whether a mapping holds two scalar keys of the same value (yaml's test for a duplicate key). */
 function repeatsKey(document: Document): boolean {
+  const yaml = yamlLibrary();
   let repeated = false;
-  visit(document, {
+  yaml.visit(document, {
     Map: (_, map) => {
       const seen = new Set<unknown>();
       for (const { key } of map.items) {
-        if (!isScalar(key) || Number.isNaN(key.value)) continue;
+        if (!yaml.isScalar(key) || Number.isNaN(key.value)) continue;
         if (seen.has(key.value)) {
           repeated = true;
-          return visit.BREAK;
+          return yaml.visit.BREAK;
         }
         seen.add(key.value);
       }
@@ -203,8 +206,9 @@ interface Unsafe {
  * name) and strings that are not valid Unicode text.
  */
 function unsafeNodes(document: Document): Unsafe[] {
+  const yaml = yamlLibrary();
   const found: Unsafe[] = [];
-  visit(document, {
+  yaml.visit(document, {
     Node: (_, node) => {
       const offset = node.range?.[0] ?? 0;
       if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
@@ -212,7 +216,7 @@ function unsafeNodes(document: Document): Unsafe[] {
           message: `the YAML tag ${quotedTag(node.tag)} is not allowed: a spec uses plain mappings, lists, strings, numbers and booleans`,
           offset,
         });
-      } else if (isScalar(node) && typeof node.value === 'string' && INVALID_TEXT.test(node.value)) {
+      } else if (yaml.isScalar(node) && typeof node.value === 'string' && INVALID_TEXT.test(node.value)) {
         found.push({
           message: node.value.includes('\0')
             ? 'a NUL character (\\0) is not allowed in a spec string'
@@ -266,23 +270,25 @@ function documentData(document: Document, file: string, locate: (offset: number)
 }
 
 function firstAliasOffset(document: Document): number | undefined {
+  const yaml = yamlLibrary();
   let offset: number | undefined;
-  visit(document, {
+  yaml.visit(document, {
     Alias: (_, alias) => {
       offset = alias.range?.[0];
-      return visit.BREAK;
+      return yaml.visit.BREAK;
     },
   });
   return offset;
 }
 
 function unresolvedAliasOffset(document: Document): number | undefined {
+  const yaml = yamlLibrary();
   let offset: number | undefined;
-  visit(document, {
+  yaml.visit(document, {
     Alias: (_, alias) => {
       if (alias.resolve(document) !== undefined) return undefined;
       offset = alias.range?.[0];
-      return visit.BREAK;
+      return yaml.visit.BREAK;
     },
   });
   return offset;
@@ -301,13 +307,14 @@ type PairFinder = (map: YAMLMap, key: string) => Pair | undefined;
  * a spec's locations are looked up once per foreign key, in a mapping of every table.
  */
 function pairFinder(): PairFinder {
+  const yaml = yamlLibrary();
   const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
   return (map, key) => {
     let index = indexes.get(map);
     if (index === undefined) {
       index = new Map();
       for (const item of map.items) {
-        if (!isScalar(item.key)) continue;
+        if (!yaml.isScalar(item.key)) continue;
         const text = String(item.key.value);
         if (!index.has(text)) index.set(text, item);
       }
@@ -318,29 +325,31 @@ function pairFinder(): PairFinder {
 }
 
 function walk(document: Document, path: Path, findPair: PairFinder): Found {
+  const yaml = yamlLibrary();
   let value: unknown = document.contents;
   let key: Node | undefined;
-  let nearest: Node | undefined = isNode(value) ? value : undefined;
+  let nearest: Node | undefined = yaml.isNode(value) ? value : undefined;
   for (const segment of path) {
-    const container = isAlias(value) ? value.resolve(document) : value;
-    if (isMap(container)) {
+    const container = yaml.isAlias(value) ? value.resolve(document) : value;
+    if (yaml.isMap(container)) {
       const pair = findPair(container, String(segment));
       if (pair === undefined) return { key: undefined, value: undefined, nearest };
-      key = isNode(pair.key) ? pair.key : undefined;
+      key = yaml.isNode(pair.key) ? pair.key : undefined;
       value = pair.value;
-    } else if (isSeq(container) && typeof segment === 'number') {
+    } else if (yaml.isSeq(container) && typeof segment === 'number') {
       value = container.items[segment];
-      key = isNode(value) ? value : undefined;
+      key = yaml.isNode(value) ? value : undefined;
     } else {
       return { key: undefined, value: undefined, nearest };
     }
-    nearest = isNode(value) ? value : (key ?? nearest);
+    nearest = yaml.isNode(value) ? value : (key ?? nearest);
   }
-  return { key, value: isNode(value) ? value : undefined, nearest };
+  return { key, value: yaml.isNode(value) ? value : undefined, nearest };
 }
 
 function isEmptyScalar(node: Node | undefined): boolean {
-  return isScalar(node) && node.value === null && node.source === '';
+  const yaml = yamlLibrary();
+  return yaml.isScalar(node) && node.value === null && node.source === '';
 }
 
 /** Splits an ajv `instancePath` (JSON Pointer) into keys and list indexes, using the data to tell them apart. */

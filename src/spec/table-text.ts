@@ -1,5 +1,5 @@
 /** The text of each table under `tables`, as written (comments kept), for the review's YAML diff. */
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 /**
  * Each table's lines, from its key to the end of its value, dedented to the key's column; keyed by
@@ -7,13 +7,14 @@ import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
  * mapping; call it only on text `parseSpec` accepted.
  */
 export function tableTexts(text: string): ReadonlyMap<string, string> {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: false });
+  const yaml = yamlLibrary();
+  const lineCounter = new yaml.LineCounter();
+  const document = yaml.parseDocument(text, { lineCounter, uniqueKeys: false });
   const tables = document.get('tables', true);
   const texts = new Map<string, string>();
-  if (!isMap(tables)) return texts;
+  if (!yaml.isMap(tables)) return texts;
   for (const pair of tables.items) {
-    if (!isScalar(pair.key) || pair.key.range === undefined || pair.key.range === null) continue;
+    if (!yaml.isScalar(pair.key) || pair.key.range === undefined || pair.key.range === null) continue;
     const start = pair.key.range[0];
     const value = pair.value as { readonly range?: readonly [number, number, number] | null } | null;
     const end = value?.range?.[1] ?? pair.key.range[1];

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Document, YAMLMap } from 'yaml';
-import type { Node } from 'yaml';
 import { groupBy } from '../collections.js';
 import {
   compareStrings,
@@ -13,6 +11,7 @@ import {
 import type { DesiredForeignKey, ForeignKey } from '../model/catalog.js';
 import type { KeyField } from '../model/fields.js';
 import { SCHEMA_ID } from './schema.js';
+import { yamlLibrary } from './yaml-library.js';
 import { fitsShortReference, formatShortReference, formatTableRef } from './table-ref.js';
 import type { ParsedTableRef } from './table-ref.js';
 
@@ -43,40 +42,43 @@ export function writeSpec(
 ): string {
   const schemas = options.schemas.length > 0 ? options.schemas : [options.defaultSchema];
   const owningSchema = schemas[0] ?? options.defaultSchema;
-  const document = new Document();
-  const tables = new YAMLMap();
   const byTable = groupBy([...catalog.foreignKeys].sort(compareWritten), (fk) => tableKey(fk.table));
-  for (const [index, group] of [...byTable.values()].entries()) {
+  const tables = [...byTable.values()].flatMap((group): WrittenTable[] => {
     const [first] = group;
-    if (first === undefined) continue;
-    const foreignKeys = group.map((fk) => foreignKeyNode(document, fk));
-    const pair = document.createPair(
-      formatTableRef(first.table, owningSchema),
-      document.createNode({ foreignKeys }),
-    );
-    // A blank line between tables, for people reading a long pulled file.
-    if (index > 0) pair.key.spaceBefore = true;
-    tables.items.push(pair);
-  }
-  const declared = options.omitSchemas === true ? {} : { schemas: flowList(document, schemas) };
-  document.contents = document.createNode({ version: 1, ...declared, tables });
-  document.commentBefore = ` yaml-language-server: $schema=${SCHEMA_ID}`;
-  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
+    return first === undefined
+      ? []
+      : [{ key: formatTableRef(first.table, owningSchema), foreignKeys: group }];
+  });
+  const declared = options.omitSchemas === true ? undefined : schemas;
+  return plainText(declared, tables) ?? documentText(declared, tables);
 }
 
-function foreignKeyNode(document: Document, fk: WrittenForeignKey): Node {
+interface WrittenTable {
+  readonly key: string;
+  readonly foreignKeys: readonly WrittenForeignKey[];
+}
+
+/** A field's value as written: a scalar, a one-line list, or the long form of `references`. */
+type WrittenValue =
+  | string
+  | boolean
+  | { readonly list: readonly string[] }
+  | { readonly table: string; readonly columns: { readonly list: readonly string[] } };
+
+/** The key's fields in the order they are written; fields equal to their default are left out. */
+function writtenFields(fk: WrittenForeignKey): [string, WrittenValue][] {
   // Referenced tables are written relative to the owning table's schema, as the spec reads them.
   const referenced: ParsedTableRef =
     fk.referencedTable.schema === fk.table.schema
       ? { schema: undefined, name: fk.referencedTable.name }
       : fk.referencedTable;
-  const references = fitsShortReference(referenced, fk.referencedColumns)
+  const references: WrittenValue = fitsShortReference(referenced, fk.referencedColumns)
     ? formatShortReference(referenced, fk.referencedColumns)
-    : { table: formatTableRef(referenced), columns: flowList(document, fk.referencedColumns) };
+    : { table: formatTableRef(referenced), columns: { list: fk.referencedColumns } };
   // One entry per field, in the order they are written; a field added to the model fails to
   // compile here until the writer says how it is written.
-  const fields: { readonly [F in KeyField]: Readonly<Record<string, unknown>> } = {
-    columns: { columns: flowList(document, fk.columns) },
+  const fields: { readonly [F in KeyField]: Readonly<Record<string, WrittenValue>> } = {
+    columns: { columns: { list: fk.columns } },
     referencedTable: { references },
     // Written with the referenced table, in `references`.
     referencedColumns: {},
@@ -92,18 +94,99 @@ function foreignKeyNode(document: Document, fk: WrittenForeignKey): Node {
     validated: fk.validated || !isEnforced(fk) ? {} : { notValid: true },
     enforced: isEnforced(fk) ? {} : { enforced: false },
   };
-  const written = Object.values(fields).flatMap((entry) => Object.entries(entry));
-  return document.createNode({ name: fk.name, ...Object.fromEntries(written) });
+  const name: [string, WrittenValue][] = fk.name === undefined ? [] : [['name', fk.name]];
+  return [...name, ...Object.values(fields).flatMap((entry) => Object.entries(entry))];
+}
+
+const HEADER = `# yaml-language-server: $schema=${SCHEMA_ID}`;
+
+/**
+ * Strings every YAML reader takes plain, as themselves: identifier-like words (no indicator, no
+ * `:` or `#`, nothing a schema reads as null, a boolean or a number). `BLOCK` adds what a value
+ * outside a flow list may hold: the short reference `table(a, b)`.
+ */
+const PLAIN_WORD = /^[A-Za-z_][A-Za-z0-9_$.-]*$/;
+const PLAIN_BLOCK = /^[A-Za-z_][A-Za-z0-9_$.\-(), ]*[A-Za-z0-9_$.)-]$/;
+const NOT_STRINGS = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
+
+class NotPlain extends Error {}
+
+function plainWord(text: string, pattern: RegExp = PLAIN_WORD): string {
+  if ((pattern.test(text) || PLAIN_WORD.test(text)) && !NOT_STRINGS.test(text)) return text;
+  throw new NotPlain();
+}
+
+function plainList(list: readonly string[]): string {
+  return `[${list.map((item) => plainWord(item)).join(', ')}]`;
+}
+
+function plainValue(value: WrittenValue, indent: string): string {
+  if (typeof value === 'boolean') return ` ${value}`;
+  if (typeof value === 'string') return ` ${plainWord(value, PLAIN_BLOCK)}`;
+  if ('list' in value) return ` ${plainList(value.list)}`;
+  return `\n${indent}  table: ${plainWord(value.table)}\n${indent}  columns: ${plainList(value.columns.list)}`;
+}
+
+/**
+ * The spec written line by line, as yaml's Document writes it, where every name is a plain word
+ * (nearly every database); undefined otherwise, and the library decides the quoting. Building a
+ * Document of 10,000 keys costs more than the catalog query that read them.
+ */
+function plainText(
+  schemas: readonly string[] | undefined,
+  tables: readonly WrittenTable[],
+): string | undefined {
+  try {
+    const lines = [HEADER, '', 'version: 1'];
+    if (schemas !== undefined) lines.push(`schemas: ${plainList(schemas)}`);
+    lines.push(tables.length === 0 ? 'tables: {}' : 'tables:');
+    for (const [index, table] of tables.entries()) {
+      if (index > 0) lines.push('');
+      lines.push(`  ${plainWord(table.key)}:`, '    foreignKeys:');
+      for (const fk of table.foreignKeys) {
+        for (const [position, [field, value]] of writtenFields(fk).entries()) {
+          lines.push(`${position === 0 ? '      - ' : '        '}${field}:${plainValue(value, '        ')}`);
+        }
+      }
+    }
+    return `${lines.join('\n')}\n`;
+  } catch (error) {
+    if (error instanceof NotPlain) return undefined;
+    throw error;
+  }
+}
+
+/** The spec through yaml's Document, which quotes whatever needs quoting so that it reads back. */
+function documentText(schemas: readonly string[] | undefined, tables: readonly WrittenTable[]): string {
+  const { Document, YAMLMap } = yamlLibrary();
+  const document = new Document();
+  const node = (value: WrittenValue): unknown => {
+    if (typeof value !== 'object') return value;
+    if ('list' in value) return document.createNode([...value.list], { flow: true });
+    return { table: value.table, columns: node(value.columns) };
+  };
+  const map = new YAMLMap();
+  for (const [index, table] of tables.entries()) {
+    const foreignKeys = table.foreignKeys.map((fk) =>
+      document.createNode(
+        Object.fromEntries(writtenFields(fk).map(([field, value]) => [field, node(value)])),
+      ),
+    );
+    const pair = document.createPair(table.key, document.createNode({ foreignKeys }));
+    // A blank line between tables, for people reading a long pulled file.
+    if (index > 0) pair.key.spaceBefore = true;
+    map.items.push(pair);
+  }
+  const declared = schemas === undefined ? {} : { schemas: node({ list: schemas }) };
+  document.contents = document.createNode({ version: 1, ...declared, tables: map });
+  document.commentBefore = HEADER.slice(1);
+  return document.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** `set null (tenant_id)` when the rule sets only some of the key's columns (PostgreSQL 15+). */
 function writtenOnDelete(fk: WrittenForeignKey): string {
   const columns = deleteSetColumns(fk);
   return columns.length > 0 ? `${fk.onDelete} (${columns.join(', ')})` : fk.onDelete;
-}
-
-function flowList(document: Document, items: readonly string[]): Node {
-  return document.createNode([...items], { flow: true });
 }
 
 /** How `pull --split` divides a spec into files: one per owning table's schema, or per owning table. */

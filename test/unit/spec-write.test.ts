@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import type { EngineName } from '../../src/engines/registry.js';
 import { describe, expect, it } from 'vitest';
 import { compareForeignKeys } from '../../src/model/catalog.js';
 import type { Catalog, DesiredForeignKey, ForeignKey, TableRef } from '../../src/model/catalog.js';
 import { parseSpec, resolveSpec, writeSpec } from '../../src/spec/index.js';
+import { parseSpecFile } from '../../src/spec/parse.js';
 import type { SpecDialect } from '../../src/spec/index.js';
 import { mysqlEngine as mysqlLike } from '../../src/engines/mysql/index.js';
 import { postgresEngine as postgresLike } from '../../src/engines/postgres/index.js';
@@ -233,5 +235,62 @@ describe('writeSpec round trip', () => {
     const options = { schemas: ['public', 'my.schema'], defaultSchema: 'public' };
     const text = writeSpec(catalog(awkward), options);
     expect(writeSpec(catalog(readBack(text, postgresLike, 'public')), options)).toBe(text);
+  });
+
+  // Names at the border between what the writer leaves plain and what it hands to the library's
+  // quoting: words, words with YAML's indicators, keywords, numbers, spaces at either end.
+  const part = fc.constantFrom(
+    'a',
+    'Z',
+    '_',
+    '1',
+    '.',
+    '-',
+    '$',
+    '(',
+    ')',
+    ',',
+    ' ',
+    ':',
+    '#',
+    "'",
+    '"',
+    '[',
+    '~',
+    'é',
+  );
+  const word = fc.oneof(
+    fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+    fc.constantFrom('null', 'True', 'FALSE', 'yes', '1e3', '0x1f', '.inf', 'a - b', 'a: b', 'a #b', 'x_1'),
+  );
+  const keyOf = fc
+    .record({
+      owner: word,
+      target: word,
+      name: word,
+      columns: fc.uniqueArray(word, { minLength: 1, maxLength: 2 }),
+    })
+    .map(({ owner, target, name, columns }) =>
+      foreignKey(`public|${owner}`, `public|${target}`, {
+        name,
+        columns,
+        referencedColumns: columns.map((_, i) => `id${i}`),
+      }),
+    );
+
+  it('reads back any names exactly, and both readers agree on the text it writes', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(keyOf, { minLength: 1, maxLength: 4, selector: (fk) => fk.table.name }),
+        (keys) => {
+          const text = writeSpec(catalog(keys), { schemas: ['public'], defaultSchema: 'public' });
+          expect(parseSpecFile(text, 'pulled.yaml')).toEqual(parseSpecFile(text, 'pulled.yaml', true));
+          expect(readBack(text, postgresLike, 'public').sort(compareForeignKeys)).toEqual(
+            [...keys].sort(compareForeignKeys),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });

@@ -127,6 +127,13 @@ export function indexesSql(count: number): string {
   );
 }
 
+/** A driver session's transactions (the commands that only read; apply's go through Sequelize). */
+export const TRANSACTION_SQL = {
+  begin: 'START TRANSACTION',
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+} as const;
+
 /** The name MySQL and MariaDB give every primary key. */
 export const PRIMARY_KEY_NAME = 'PRIMARY';
 

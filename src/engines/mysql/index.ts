@@ -11,7 +11,8 @@ import {
   stepSql,
 } from './ddl.js';
 import { derivedNameBlocked, implicitIndexDrops, implicitIndexProblems } from './implicit-indexes.js';
-import { introspectMysql } from './introspect.js';
+import { introspectMysql, introspectMysqlKeys } from './introspect.js';
+import { mysqlDriver } from './driver.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
 import { LONE_SURROGATE } from '../names.js';
@@ -41,10 +42,12 @@ export const mysqlEngine: Engine = {
   },
   url: urlRules,
   sequelizeOptions,
+  driver: mysqlDriver,
   embedded: undefined,
   sequelize: sequelizeRules,
   session: sessionRules,
   introspect: introspectMysql,
+  introspectKeys: introspectMysqlKeys,
   // The default schema is the URL's database: there is none without a connection.
   offlineSchema: undefined,
   // InnoDB creates an index per key and leaves it behind when the key goes.

@@ -199,10 +199,8 @@ export async function introspectMysql(
   schemas: readonly string[],
   tableSchemas: readonly string[],
 ): Promise<Catalog> {
-  const owners = [...new Set(schemas)].sort(compareStrings);
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort(compareStrings);
-  const fkRows = await selectAll<ForeignKeyRow>(session, foreignKeysSql, owners);
-  const ruleRows = await selectAll<RuleRow>(session, foreignKeyRulesSql, owners);
+  const foreignKeys = await introspectMysqlKeys(session, schemas);
   const tableRows = await selectAll<TableRow>(session, tablesSql, allSchemas);
   const columnRows = await selectAll<ColumnRow>(session, columnsSql, allSchemas);
   const indexRows = await selectAll<IndexRow>(session, indexesSql, allSchemas);
@@ -210,6 +208,17 @@ export async function introspectMysql(
     dialect: 'mysql',
     schemas: [...schemas],
     tables: toTables(tableRows, columnRows, indexRows),
-    foreignKeys: toForeignKeys(fkRows, ruleRows),
+    foreignKeys,
   };
+}
+
+/** The foreign keys owned by tables in the databases `schemas`: two round trips (columns, rules). */
+export async function introspectMysqlKeys(
+  session: Session,
+  schemas: readonly string[],
+): Promise<ForeignKey[]> {
+  const owners = [...new Set(schemas)].sort(compareStrings);
+  const fkRows = await selectAll<ForeignKeyRow>(session, foreignKeysSql, owners);
+  const ruleRows = await selectAll<RuleRow>(session, foreignKeyRulesSql, owners);
+  return toForeignKeys(fkRows, ruleRows);
 }

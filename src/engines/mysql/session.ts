@@ -118,18 +118,20 @@ function readCertificate(file: string): string {
   }
 }
 
-export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+/** `mysql2`'s connection options beyond where to connect, whether Sequelize or fkdiff opens it. */
+export function driverConfig(settings: ServerSettings, connectTimeoutMs: number): Record<string, unknown> {
   const ssl = mysqlSsl(settings.params);
   return {
-    dialect: 'mysql',
-    dialectOptions: {
-      connectTimeout: connectTimeoutMs,
-      multipleStatements: false,
-      // A peer that vanished without a word is noticed instead of waited for forever.
-      enableKeepAlive: true,
-      ...(ssl === undefined ? {} : { ssl }),
-    },
+    connectTimeout: connectTimeoutMs,
+    multipleStatements: false,
+    // A peer that vanished without a word is noticed instead of waited for forever.
+    enableKeepAlive: true,
+    ...(ssl === undefined ? {} : { ssl }),
   };
+}
+
+export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+  return { dialect: 'mysql', dialectOptions: driverConfig(settings, connectTimeoutMs) };
 }
 
 /** Sequelize's CREATE TABLE lists unnamed FOREIGN KEY clauses; InnoDB numbers them per table. */

@@ -3,6 +3,9 @@
  * in a single round trip. Names come back as text and key columns in key order.
  */
 
+/** A driver session's transactions (the commands that only read; apply's go through Sequelize). */
+export const TRANSACTION_SQL = { begin: 'BEGIN', commit: 'COMMIT', rollback: 'ROLLBACK' } as const;
+
 /** The server's version as a number (`180004`): which catalog columns the key query may read. */
 export const SERVER_VERSION_SQL = "SELECT current_setting('server_version_num')::int AS version";
 

@@ -2,12 +2,13 @@
 import type { Engine } from '../engine.js';
 import { orphanCountSql, orphanRowsSql } from '../common-sql.js';
 import { definitionSql, quoteIdentifier, quoteTable, scriptFraming, stepSql } from './ddl.js';
-import { introspectPostgres } from './introspect.js';
+import { introspectPostgres, introspectPostgresKeys } from './introspect.js';
 import { pgliteTransport } from './pglite.js';
 import { sequelizeOptions, sequelizeRules, sessionRules, urlRules } from './session.js';
 import { columnTypesMatch } from './types.js';
 import { LONE_SURROGATE } from '../names.js';
 import { lockCapacity } from './locks.js';
+import { postgresDriver } from './driver.js';
 
 export const postgresEngine: Engine = {
   name: 'postgres',
@@ -31,10 +32,12 @@ export const postgresEngine: Engine = {
   },
   url: urlRules,
   sequelizeOptions,
+  driver: postgresDriver,
   embedded: pgliteTransport,
   sequelize: sequelizeRules,
   session: sessionRules,
   introspect: introspectPostgres,
+  introspectKeys: introspectPostgresKeys,
   offlineSchema: 'public',
   planning: undefined,
   quoteIdentifier,

@@ -152,15 +152,31 @@ function toTables(
  * The foreign keys owned by tables in `schemas`, and the tables, columns and unique keys of
  * `schemas` ∪ `tableSchemas` (schemas that only hold referenced tables). One round trip per kind.
  */
+/** The server's version and the foreign keys owned by tables in `schemas`: two round trips. */
+async function readKeys(
+  session: Session,
+  schemas: readonly string[],
+): Promise<{ readonly serverVersion: number; readonly foreignKeys: ForeignKey[] }> {
+  const [versionRow] = await session.select<{ version: number | string }>(SERVER_VERSION_SQL);
+  const serverVersion = Number(versionRow?.version ?? 0);
+  const fkRows = await session.select<ForeignKeyRow>(foreignKeysSql(serverVersion), [[...schemas]]);
+  return { serverVersion, foreignKeys: fkRows.map(toForeignKey).sort(compareForeignKeys) };
+}
+
+export async function introspectPostgresKeys(
+  session: Session,
+  schemas: readonly string[],
+): Promise<ForeignKey[]> {
+  return (await readKeys(session, schemas)).foreignKeys;
+}
+
 export async function introspectPostgres(
   session: Session,
   schemas: readonly string[],
   tableSchemas: readonly string[],
 ): Promise<Catalog> {
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort();
-  const [versionRow] = await session.select<{ version: number | string }>(SERVER_VERSION_SQL);
-  const serverVersion = Number(versionRow?.version ?? 0);
-  const fkRows = await session.select<ForeignKeyRow>(foreignKeysSql(serverVersion), [[...schemas]]);
+  const { serverVersion, foreignKeys } = await readKeys(session, schemas);
   const columnRows = await session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]);
   const keyRows = await session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]);
   const nameRows = await session.select<NameRow>(OTHER_CONSTRAINTS_SQL, [[...schemas]]);
@@ -169,6 +185,6 @@ export async function introspectPostgres(
     serverVersion,
     schemas: [...schemas],
     tables: toTables(columnRows, keyRows, nameRows),
-    foreignKeys: fkRows.map(toForeignKey).sort(compareForeignKeys),
+    foreignKeys,
   };
 }

@@ -89,16 +89,18 @@ export const sessionRules: SessionRules = {
   applyLock,
 };
 
-export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+/** `pg`'s client options beyond where to connect, whether Sequelize or fkdiff opens the client. */
+export function driverConfig(settings: ServerSettings, connectTimeoutMs: number): Record<string, unknown> {
   return {
-    dialect: 'postgres',
-    dialectOptions: {
-      connectionTimeoutMillis: connectTimeoutMs,
-      // A peer that vanished without a word is noticed instead of waited for forever.
-      keepAlive: true,
-      ...settings.driverOptions,
-    },
+    connectionTimeoutMillis: connectTimeoutMs,
+    // A peer that vanished without a word is noticed instead of waited for forever.
+    keepAlive: true,
+    ...settings.driverOptions,
   };
+}
+
+export function sequelizeOptions(settings: ServerSettings, connectTimeoutMs: number): SequelizeOptions {
+  return { dialect: 'postgres', dialectOptions: driverConfig(settings, connectTimeoutMs) };
 }
 
 /** Cuts `name` to at most `bytes` UTF-8 bytes without splitting a character, as PostgreSQL does. */
