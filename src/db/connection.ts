@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import type { Engine, ServerSettings, Session } from '../engines/engine.js';
+import type { DriverClient, Engine, ServerSettings, Session } from '../engines/engine.js';
 import { ENGINE_NAMES, engineFor, engineForSequelizeDialect } from '../engines/registry.js';
 import { FkdiffError } from '../errors.js';
 import { escapeUnsafe } from '../render/display.js';
@@ -70,23 +70,40 @@ async function openEndpoint(target: Target, options: ConnectOptions): Promise<En
 }
 
 /**
- * One driver session for the work, its transactions taken in turn; the apply lock's dedicated
- * session is a second one, opened for as long as it is held. An embedded engine serves one session.
+ * One driver session for the work, its statements and transactions taken in turn. A select issued
+ * while that session is busy (the catalog's kinds of object, read at once) runs on a second session
+ * of a server, opened the first time: as concurrent queries do in Sequelize's pool of two, so that
+ * the server reads two kinds at a time. The apply lock's dedicated session is its own, opened for
+ * as long as it is held. An embedded engine serves one session: everything waits its turn there.
  */
 async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backend> {
   const open = () => engine.driver.open(endpoint.settings, CONNECT_TIMEOUT_MS);
   const client = await open();
   let turn: Promise<unknown> = Promise.resolve();
+  let busy = 0;
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = turn.then(work, work);
+    busy += 1;
+    const result = turn.then(work, work).finally(() => {
+      busy -= 1;
+    });
     turn = result.catch(() => undefined);
     return result;
   };
+  // A second session that cannot be opened (a full server) leaves the reads to the first.
+  let spare: Promise<DriverClient | undefined> | undefined;
+  const spareSession = (): Promise<DriverClient | undefined> => {
+    spare ??= open().catch(() => undefined);
+    return spare;
+  };
+  const select = async <Row extends object>(sql: string, bind?: readonly unknown[]): Promise<Row[]> => {
+    if (busy > 0 && endpoint.kind === 'server') {
+      const second = await spareSession();
+      if (second !== undefined) return second.select<Row>(sql, bind);
+    }
+    return inTurn(() => client.select<Row>(sql, bind));
+  };
   return {
-    session: {
-      select: (sql, bind) => inTurn(() => client.select(sql, bind)),
-      execute: (sql, bind) => inTurn(() => client.execute(sql, bind)),
-    },
+    session: { select, execute: (sql, bind) => inTurn(() => client.execute(sql, bind)) },
     transaction: (work) => inTurn(() => client.transaction(work)),
     dedicated:
       endpoint.kind === 'server'
@@ -99,7 +116,10 @@ async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backen
             }
           }
         : undefined,
-    close: () => client.close(),
+    close: async () => {
+      const second = await spare;
+      await Promise.all([client.close(), second?.close().catch(() => undefined)]);
+    },
   };
 }
 

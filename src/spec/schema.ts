@@ -44,7 +44,17 @@ const SCHEMAS_URL = new URL('../../schemas/', import.meta.url);
 export const SCHEMA_ID = 'https://unpkg.com/fkdiff/schemas/fkdiff.schema.json';
 
 /** A JSON Schema of `schemas/`, compiled with the options every document of fkdiff's is checked with. */
-export function compileSchemaFile(file: string): {
+export function compileSchemaFile(
+  file: string,
+  options: {
+    /**
+     * Check the schema against JSON Schema's meta-schema first. Off when fkdiff runs: the schemas
+     * ship with it and a test checks them (test/unit/json-schemas.test.ts), and compiling the
+     * meta-schema cost every command that reads a spec more than validating a 10,000-key spec.
+     */
+    readonly checkSchema?: boolean;
+  } = {},
+): {
   readonly ajv: Ajv;
   readonly schema: unknown;
   readonly id: string;
@@ -61,6 +71,7 @@ export function compileSchemaFile(file: string): {
     allowUnionTypes: true,
     logger: false,
     discriminator: true,
+    validateSchema: options.checkSchema ?? false,
   });
   ajv.addSchema(schema);
   const id = (schema as { $id?: unknown }).$id;

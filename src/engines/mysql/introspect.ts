@@ -200,10 +200,13 @@ export async function introspectMysql(
   tableSchemas: readonly string[],
 ): Promise<Catalog> {
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort(compareStrings);
-  const foreignKeys = await introspectMysqlKeys(session, schemas);
-  const tableRows = await selectAll<TableRow>(session, tablesSql, allSchemas);
-  const columnRows = await selectAll<ColumnRow>(session, columnsSql, allSchemas);
-  const indexRows = await selectAll<IndexRow>(session, indexesSql, allSchemas);
+  // Asked for at once: a connection with a second session reads two kinds at a time.
+  const [foreignKeys, tableRows, columnRows, indexRows] = await Promise.all([
+    introspectMysqlKeys(session, schemas),
+    selectAll<TableRow>(session, tablesSql, allSchemas),
+    selectAll<ColumnRow>(session, columnsSql, allSchemas),
+    selectAll<IndexRow>(session, indexesSql, allSchemas),
+  ]);
   return {
     dialect: 'mysql',
     schemas: [...schemas],

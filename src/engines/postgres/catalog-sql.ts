@@ -58,7 +58,11 @@ SELECT n.nspname::text AS schema,
    AND n.nspname = ANY($1::text[])`;
 }
 
-/** Columns of ordinary and partitioned tables, with the parent of a partition. */
+/**
+ * Columns of ordinary and partitioned tables, with the parent of a partition; each table's in
+ * column order. Ordered by oid, not by name: sorting 30,000 rows by their names' collation took
+ * half the query's time, and the tables are sorted by name afterwards anyway.
+ */
 export const COLUMNS_SQL = `
 SELECT n.nspname::text AS schema,
        c.relname::text AS table,
@@ -76,7 +80,7 @@ SELECT n.nspname::text AS schema,
   LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname = ANY($1::text[])
- ORDER BY n.nspname, c.relname, a.attnum`;
+ ORDER BY a.attrelid, a.attnum`;
 
 /**
  * Unique indexes (primary keys and unique constraints have one each). A key can back a foreign key

@@ -176,10 +176,13 @@ export async function introspectPostgres(
   tableSchemas: readonly string[],
 ): Promise<Catalog> {
   const allSchemas = [...new Set([...schemas, ...tableSchemas])].sort();
-  const { serverVersion, foreignKeys } = await readKeys(session, schemas);
-  const columnRows = await session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]);
-  const keyRows = await session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]);
-  const nameRows = await session.select<NameRow>(OTHER_CONSTRAINTS_SQL, [[...schemas]]);
+  // Asked for at once: a connection with a second session reads two kinds at a time.
+  const [{ serverVersion, foreignKeys }, columnRows, keyRows, nameRows] = await Promise.all([
+    readKeys(session, schemas),
+    session.select<ColumnRow>(COLUMNS_SQL, [allSchemas]),
+    session.select<KeyRow>(UNIQUE_KEYS_SQL, [allSchemas]),
+    session.select<NameRow>(OTHER_CONSTRAINTS_SQL, [[...schemas]]),
+  ]);
   return {
     dialect: 'postgres',
     serverVersion,
