@@ -77,38 +77,25 @@ async function openEndpoint(target: Target, options: ConnectOptions): Promise<En
  * as long as it is held. An embedded engine serves one session: everything waits its turn there.
  */
 async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backend> {
-  const open = () => engine.driver.open(endpoint.settings, CONNECT_TIMEOUT_MS);
-  const client = await open();
-  let turn: Promise<unknown> = Promise.resolve();
-  let busy = 0;
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
-    busy += 1;
-    const result = turn.then(work, work).finally(() => {
-      busy -= 1;
-    });
-    turn = result.catch(() => undefined);
-    return result;
-  };
+  const open = async () => inTurns(await engine.driver.open(endpoint.settings, CONNECT_TIMEOUT_MS));
+  const main = await open();
   // A second session that cannot be opened (a full server) leaves the reads to the first.
-  let spare: Promise<DriverClient | undefined> | undefined;
-  const spareSession = (): Promise<DriverClient | undefined> => {
-    spare ??= open().catch(() => undefined);
-    return spare;
-  };
+  let spare: Promise<TakingTurns | undefined> | undefined;
   const select = async <Row extends object>(sql: string, bind?: readonly unknown[]): Promise<Row[]> => {
-    if (busy > 0 && endpoint.kind === 'server') {
-      const second = await spareSession();
-      if (second !== undefined) return second.select<Row>(sql, bind);
+    if (main.busy() && endpoint.kind === 'server') {
+      spare ??= open().catch(() => undefined);
+      const second = await spare;
+      if (second !== undefined) return second.turn(() => second.client.select<Row>(sql, bind));
     }
-    return inTurn(() => client.select<Row>(sql, bind));
+    return main.turn(() => main.client.select<Row>(sql, bind));
   };
   return {
-    session: { select, execute: (sql, bind) => inTurn(() => client.execute(sql, bind)) },
-    transaction: (work) => inTurn(() => client.transaction(work)),
+    session: { select, execute: (sql, bind) => main.turn(() => main.client.execute(sql, bind)) },
+    transaction: (work) => main.turn(() => main.client.transaction(work)),
     dedicated:
       endpoint.kind === 'server'
         ? async (work) => {
-            const own = await open();
+            const own = await engine.driver.open(endpoint.settings, CONNECT_TIMEOUT_MS);
             try {
               return await own.transaction(work);
             } finally {
@@ -118,8 +105,32 @@ async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backen
         : undefined,
     close: async () => {
       const second = await spare;
-      await Promise.all([client.close(), second?.close().catch(() => undefined)]);
+      await Promise.all([main.client.close(), second?.client.close().catch(() => undefined)]);
     },
+  };
+}
+
+/** A driver session whose statements run one after another, and whether one is running. */
+interface TakingTurns {
+  readonly client: DriverClient;
+  turn<T>(work: () => Promise<T>): Promise<T>;
+  busy(): boolean;
+}
+
+function inTurns(client: DriverClient): TakingTurns {
+  let last: Promise<unknown> = Promise.resolve();
+  let running = 0;
+  return {
+    client,
+    turn: (work) => {
+      running += 1;
+      const result = last.then(work, work).finally(() => {
+        running -= 1;
+      });
+      last = result.catch(() => undefined);
+      return result;
+    },
+    busy: () => running > 0,
   };
 }
 

@@ -6,7 +6,7 @@ import type { HazardCode } from '../model/plan.js';
 import { excludePatternError, readExcludePattern } from './exclude.js';
 import { describeValue, quotedValue, schemaProblems, sortProblems } from './messages.js';
 import { splitRuleColumns } from './key-attributes.js';
-import { specValidators } from './schema.js';
+import { specValidators, type ForeignKeyDocument } from './schema.js';
 import { childOf, isRecord, readYaml } from './source.js';
 import type { Path, SpecSource } from './source.js';
 import { readShortReference, readTableRef, tableRefError } from './table-ref.js';
@@ -102,7 +102,7 @@ function parseSource(source: SpecSource, file: string): ParsedSpecFile {
   const data = source.data;
   const valid = validateSpec(data);
   const schemaIssues = valid ? [] : schemaProblems(validateSpec.errors ?? [], source);
-  const tables = readTables(source);
+  const tables = readTables(source, valid);
   const problems = [
     ...schemaIssues,
     ...withoutRepeats([...excludeProblems(source), ...tables.problems], schemaIssues),
@@ -153,21 +153,30 @@ function excludeProblems(source: SpecSource): Problem[] {
  * Reads every table and foreign key that the schema admits, so that their own problems (bad table
  * references, column counts) are reported along with the schema's; items the schema rejects are skipped.
  */
-function readTables(source: SpecSource): Checked<readonly RawTable[]> {
+/** `documentValid`: the schema admits the whole document, so every item in it too. */
+function readTables(source: SpecSource, documentValid: boolean): Checked<readonly RawTable[]> {
   const tables = childOf(source.data, 'tables');
   if (!isRecord(tables)) return { value: [], problems: [] };
-  const results = Object.entries(tables).map(([key, entry]) => readTable(source, key, entry));
+  const validateForeignKey = specValidators().foreignKey;
+  // Checking each item again would cost as much as the whole document's check: only needed when
+  // that one failed, to read on past the items it rejects.
+  const admitted = (item: unknown): item is ForeignKeyDocument => documentValid || validateForeignKey(item);
+  const results = Object.entries(tables).map(([key, entry]) => readTable(source, key, entry, admitted));
   const problems = results.flatMap((result) => result.problems);
   const value = results.map((result) => result.value).filter((table) => table !== undefined);
   return { value: value.length === results.length ? value : undefined, problems };
 }
 
-function readTable(source: SpecSource, key: string, entry: unknown): Checked<RawTable> {
+type Admitted = (item: unknown) => item is ForeignKeyDocument;
+
+function readTable(source: SpecSource, key: string, entry: unknown, admitted: Admitted): Checked<RawTable> {
   const path = ['tables', key];
   const ref = readTableRef(key);
   const items = childOf(entry, 'foreignKeys');
   const foreignKeys = Array.isArray(items)
-    ? items.map((item: unknown, index) => readForeignKey(source, [...path, 'foreignKeys', index], item))
+    ? items.map((item: unknown, index) =>
+        readForeignKey(source, [...path, 'foreignKeys', index], item, admitted),
+      )
     : [];
   const problems = [
     ...(ref.ok ? [] : [{ message: tableRefError(key, ref.error), source: source.keyAt(path) }]),
@@ -178,12 +187,16 @@ function readTable(source: SpecSource, key: string, entry: unknown): Checked<Raw
   return { value: { ref: ref.value, source: source.keyAt(path), foreignKeys: values }, problems };
 }
 
-function readForeignKey(source: SpecSource, path: Path, item: unknown): Checked<RawForeignKey> {
+function readForeignKey(
+  source: SpecSource,
+  path: Path,
+  item: unknown,
+  admitted: Admitted,
+): Checked<RawForeignKey> {
   // Read even when the schema rejects another part of the item, so that one run reports everything.
   const references = readReferences(source, path, item);
-  const validateForeignKey = specValidators().foreignKey;
   // The whole-document validation has already reported what the schema finds wrong with the item.
-  if (!validateForeignKey(item) || references.value === undefined) {
+  if (!admitted(item) || references.value === undefined) {
     return { value: undefined, problems: references.problems };
   }
   const onDeleteRule = splitRuleColumns(item.onDelete);
