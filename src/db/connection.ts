@@ -81,11 +81,18 @@ async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backen
   const main = await open();
   // A second session that cannot be opened (a full server) leaves the reads to the first.
   let spare: Promise<TakingTurns | undefined> | undefined;
+  let spareLoad = 0;
   const select = async <Row extends object>(sql: string, bind?: readonly unknown[]): Promise<Row[]> => {
-    if (main.busy() && endpoint.kind === 'server') {
+    // To the session with fewer statements running or waiting: reads issued at once are shared out.
+    if (main.queued() > spareLoad && endpoint.kind === 'server') {
       spare ??= open().catch(() => undefined);
-      const second = await spare;
-      if (second !== undefined) return second.turn(() => second.client.select<Row>(sql, bind));
+      spareLoad += 1;
+      try {
+        const second = await spare;
+        if (second !== undefined) return await second.turn(() => second.client.select<Row>(sql, bind));
+      } finally {
+        spareLoad -= 1;
+      }
     }
     return main.turn(() => main.client.select<Row>(sql, bind));
   };
@@ -110,11 +117,11 @@ async function driverBackend(engine: Engine, endpoint: Endpoint): Promise<Backen
   };
 }
 
-/** A driver session whose statements run one after another, and whether one is running. */
+/** A driver session whose statements run one after another, and how many are running or waiting. */
 interface TakingTurns {
   readonly client: DriverClient;
   turn<T>(work: () => Promise<T>): Promise<T>;
-  busy(): boolean;
+  queued(): number;
 }
 
 function inTurns(client: DriverClient): TakingTurns {
@@ -130,7 +137,7 @@ function inTurns(client: DriverClient): TakingTurns {
       last = result.catch(() => undefined);
       return result;
     },
-    busy: () => running > 0,
+    queued: () => running,
   };
 }
 
