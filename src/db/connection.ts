@@ -199,7 +199,8 @@ async function connectionOn(
     // A stalled socket never closes: give up on it rather than keep the process waiting.
     close: () =>
       Promise.race([
-        backend.close().then(stop),
+        // The embedded engine stops even when its session could not close cleanly.
+        backend.close().finally(stop),
         new Promise<void>((resume) => setTimeout(resume, CLOSE_TIMEOUT_MS).unref()),
       ]),
   };
