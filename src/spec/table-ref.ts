@@ -160,10 +160,6 @@ export function readShortReference(text: string): ReadResult<ShortReference> {
 
 const WORD = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
-function isWord(name: string): boolean {
-  return WORD.test(name);
-}
-
 /** Characters a short form must not hold: controls, format characters, line breaks and other blanks. */
 const NOT_PLAIN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}]|[^\S ]/u;
 
@@ -176,7 +172,7 @@ export function fitsShortReference(table: ParsedTableRef, columns: readonly stri
   const names = table.schema === undefined ? [table.name] : [table.schema, table.name];
   // Identifier-like names (nearly every database's) need no quoting and hold nothing the short form
   // reads specially: they fit without the round trip, which was most of the time `pull` took.
-  if (columns.length > 0 && names.every(isWord) && columns.every(isWord)) return true;
+  if (columns.length > 0 && [...names, ...columns].every((name) => WORD.test(name))) return true;
   const plain =
     columns.length > 0 &&
     [...names, ...columns].every((name) => !NOT_PLAIN.test(name)) &&

@@ -3,40 +3,19 @@
  * build it), with the drivers, Sequelize and PGlite it loads on demand. The other suites run the
  * sources through tsx; this one proves the bundle does the same job end to end on every engine.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORGS_AND_USERS_SQL, tempFile, USERS_ORG_SPEC } from '../support/cli.js';
+import { ORGS_AND_USERS_SQL, spawnCli, tempFile, USERS_ORG_SPEC } from '../support/cli.js';
 import { available, createDatabase, type TargetKind, type TestDatabase } from '../support/targets.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUILT = resolve(ROOT, 'dist/cli/bin.js');
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function built(argv: readonly string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BUILT, ...argv], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: undefined, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    return {
-      code: typeof failed.code === 'number' ? failed.code : 1,
-      stdout: failed.stdout ?? '',
-      stderr: failed.stderr ?? '',
-    };
-  }
-}
+/** The built CLI as its own process, as users run it. */
+const built = (argv: readonly string[]) =>
+  spawnCli(argv, { command: [process.execPath, BUILT], env: { NO_COLOR: '1' } });
 
 describe('the built CLI', () => {
   it('is built (npm install and npm ci run the build)', () => {

@@ -92,11 +92,13 @@ export interface SpawnOptions {
   /** Close the read end of stdout at once, like `| head -0`. */
   readonly closeStdout?: boolean;
   readonly cwd?: string;
+  /** The command line that starts the CLI (default CLI_COMMAND: the sources through tsx). */
+  readonly command?: readonly string[];
 }
 
 /** Runs the CLI as its own process, as users run it; the code is 128 + n when a signal ended it. */
 export function spawnCli(argv: readonly string[], options: SpawnOptions = {}): Promise<CliResult> {
-  const [node, ...nodeArgs] = CLI_COMMAND;
+  const [node = 'node', ...nodeArgs] = options.command ?? CLI_COMMAND;
   const child = spawn(node, [...nodeArgs, ...argv], {
     cwd: options.cwd ?? resolve(import.meta.dirname, '../..'),
     env: { ...process.env, DATABASE_URL: undefined, NO_COLOR: undefined, ...options.env },

@@ -8,8 +8,19 @@ import { driverConfig } from './session.js';
 type BindValue = string | number | bigint | boolean | null;
 
 function bindValue(value: unknown): BindValue {
-  if (value === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof value)) {
-    return value as BindValue;
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return value;
+    case 'object':
+      if (value === null) return null;
+      break;
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      break;
   }
   throw new TypeError(`a ${typeof value} cannot be bound on MySQL`);
 }
